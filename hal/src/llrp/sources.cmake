@@ -1,0 +1,20 @@
+# LLRP codec (pure: framing, parameter walking, message encode/decode; no I/O).
+set(GARITA_HAL_LLRP_SOURCES
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/llrp/AccessSpec.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/llrp/EmptyMessage.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/llrp/Errc.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/llrp/FrameLexer.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/llrp/Impinj.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/llrp/LlrpStatus.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/llrp/MessageType.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/llrp/MessageView.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/llrp/MessageWriter.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/llrp/ReaderCapabilities.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/llrp/ReaderConfig.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/llrp/ReaderConfigParameters.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/llrp/ReaderEventNotification.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/llrp/RoAccessReport.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/llrp/RoSpec.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/llrp/StatusMessage.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/llrp/TagReport.cpp
+)

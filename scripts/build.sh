@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Configures and builds one CMake preset (default: release), installing any
+# missing Debian packages first. Usage: scripts/build.sh [PRESET] [TARGET...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+preset=${1:-release}
+shift || true
+scripts/install-deps.sh
+if [ ! -f "build/$preset/build.ninja" ]; then
+  cmake --preset "$preset" >/dev/null
+fi
+if [ $# -gt 0 ]; then
+  cmake --build --preset "$preset" --target "$@"
+else
+  cmake --build --preset "$preset"
+fi
