@@ -1,22 +1,19 @@
 #include "garita/common/DecodeJson.hpp"
 
 #include <boost/json/array.hpp>
-#include <cstdio>
 
 namespace garita {
 namespace {
 
-std::string hex_word(std::uint16_t w) {
-  char buf[5];
-  std::snprintf(buf, sizeof buf, "%04X", w);
-  return buf;
+// Upper-case hex of the low `digits` nibbles of `v`, zero-padded.
+std::string hex_n(unsigned v, int digits) {
+  static constexpr char kDigits[] = "0123456789ABCDEF";
+  std::string s(static_cast<std::size_t>(digits), '0');
+  for (int i = digits - 1; i >= 0; --i, v >>= 4) s[static_cast<std::size_t>(i)] = kDigits[v & 0xF];
+  return s;
 }
 
-std::string hex_n(unsigned v, int digits) {
-  char buf[9];
-  std::snprintf(buf, sizeof buf, "%0*X", digits, v);
-  return buf;
-}
+std::string hex_word(std::uint16_t w) { return hex_n(w, 4); }
 
 }  // namespace
 
@@ -97,7 +94,8 @@ boost::json::object to_json(const DecodedTid& tid) {
     o["xtid_header"] = std::move(x);
   }
   o["serial"] = tid.serial.empty() ? boost::json::value(nullptr) : boost::json::value(tid.serial);
-  o["stid_uri"] = tid.stid_uri.empty() ? boost::json::value(nullptr) : boost::json::value(tid.stid_uri);
+  o["stid_uri"] =
+      tid.stid_uri.empty() ? boost::json::value(nullptr) : boost::json::value(tid.stid_uri);
   if (tid.reason != TidRawReason::none) {
     o["reason"] = to_string(tid.reason);
     o["reason_text"] = tid.reason_text;

@@ -196,22 +196,39 @@ struct PartitionScheme {
   std::string_view tail_field;
 };
 
-constexpr PartitionScheme kSgtin96{EpcScheme::sgtin_96, "SGTIN-96", "sgtin-96", "sgtin",
-                                   "§14.5.1", &kSgtinPartitions, "item_reference",
-                                   "item reference", true, Tail::integer, 38, "serial"};
-constexpr PartitionScheme kSscc96{EpcScheme::sscc_96, "SSCC-96", "sscc-96", "sscc",
-                                  "§14.5.2", &kSsccPartitions, "serial_reference",
-                                  "serial reference", true, Tail::reserved, 24, ""};
-constexpr PartitionScheme kSgln96{EpcScheme::sgln_96, "SGLN-96", "sgln-96", "sgln",
-                                  "§14.5.3", &kSglnPartitions, "location_reference",
-                                  "location reference", true, Tail::integer, 41, "extension"};
-constexpr PartitionScheme kGrai96{EpcScheme::grai_96, "GRAI-96", "grai-96", "grai",
-                                  "§14.5.4", &kGraiPartitions, "asset_type",
-                                  "asset type", true, Tail::integer, 38, "serial"};
-constexpr PartitionScheme kGiai96{EpcScheme::giai_96, "GIAI-96", "giai-96", "giai",
-                                  "§14.5.5", &kGiaiPartitions,
-                                  "individual_asset_reference", "individual asset reference",
-                                  false, Tail::none, 0, ""};
+constexpr PartitionScheme kSgtin96{
+    EpcScheme::sgtin_96, "SGTIN-96",       "sgtin-96", "sgtin",       "§14.5.1", &kSgtinPartitions,
+    "item_reference",    "item reference", true,       Tail::integer, 38,        "serial"};
+constexpr PartitionScheme kSscc96{
+    EpcScheme::sscc_96, "SSCC-96",          "sscc-96", "sscc",         "§14.5.2", &kSsccPartitions,
+    "serial_reference", "serial reference", true,      Tail::reserved, 24,        ""};
+constexpr PartitionScheme kSgln96{EpcScheme::sgln_96,
+                                  "SGLN-96",
+                                  "sgln-96",
+                                  "sgln",
+                                  "§14.5.3",
+                                  &kSglnPartitions,
+                                  "location_reference",
+                                  "location reference",
+                                  true,
+                                  Tail::integer,
+                                  41,
+                                  "extension"};
+constexpr PartitionScheme kGrai96{
+    EpcScheme::grai_96, "GRAI-96",    "grai-96", "grai",        "§14.5.4", &kGraiPartitions,
+    "asset_type",       "asset type", true,      Tail::integer, 38,        "serial"};
+constexpr PartitionScheme kGiai96{EpcScheme::giai_96,
+                                  "GIAI-96",
+                                  "giai-96",
+                                  "giai",
+                                  "§14.5.5",
+                                  &kGiaiPartitions,
+                                  "individual_asset_reference",
+                                  "individual asset reference",
+                                  false,
+                                  Tail::none,
+                                  0,
+                                  ""};
 
 // ---------------------------------------------------------------------------
 // TDS §14.2, Table 14-1 (EPC binary header values), as of TDS 2.0. Headers
@@ -245,8 +262,7 @@ std::string_view unsupported_scheme(std::uint8_t header) noexcept {
 // 0x80-0xBF (SGTIN-64's 2-bit header '10') and 0xCE (DoD-64). The 64-bit
 // encodings are no longer part of the TDS, so nothing decodes to them.
 bool reserved_64bit(std::uint8_t header) noexcept {
-  return (header >= 0x08 && header <= 0x0F) || (header >= 0x80 && header <= 0xBF) ||
-         header == 0xCE;
+  return (header >= 0x08 && header <= 0x0F) || (header >= 0x80 && header <= 0xBF) || header == 0xCE;
 }
 
 // ---------------------------------------------------------------------------
@@ -260,9 +276,7 @@ bool is_cage_char(char c) noexcept {
 
 // TDS Appendix G (6-bit alphanumeric): a 6-bit value is the low six bits of
 // an ISO 646 character in 0x20-0x5F, so 1-26 are 'A'-'Z' and 48-57 '0'-'9'.
-char six_bit_char(unsigned v) noexcept {
-  return static_cast<char>(v < 32 ? v + 0x40 : v);
-}
+char six_bit_char(unsigned v) noexcept { return static_cast<char>(v < 32 ? v + 0x40 : v); }
 
 // TDS §6.3 ADI grammar (ADIChar): upper-case letters, digits, '-' and '/'.
 bool is_adi_char(char c) noexcept {
@@ -275,7 +289,7 @@ bool is_adi_char(char c) noexcept {
 struct Context {
   DecodedEpc& out;
   BitReader reader;
-  std::size_t bits;  // EPC length in bits
+  std::size_t bits;          // EPC length in bits
   std::string_view control;  // TDS §15.2.4 control-field string
 };
 
@@ -589,7 +603,8 @@ void decode_adi_var(Context& ctx) {
   if (!read_adi_string(ctx, pos, "serial number", true, 30, serial)) return;
   if (serial.empty() || serial == "#") {
     set_raw(ctx.out, EpcRawReason::field_out_of_range,
-            "ADI-var serial number is empty; it needs 1 to 30 characters besides a leading '#' (TDS §14.5 ADI-var coding table)");
+            "ADI-var serial number is empty; it needs 1 to 30 characters besides a leading '#' "
+            "(TDS §14.5 ADI-var coding table)");
     return;
   }
   if (!check_padding(ctx, "ADI-var", pos)) return;
@@ -606,8 +621,7 @@ void decode_by_header(Context& ctx) {
   const auto header = static_cast<std::uint8_t>(ctx.reader.bits(0, 8));
   switch (header) {
     case 0x00:
-      set_raw(ctx.out, EpcRawReason::unprogrammed,
-              "header 0x00: unprogrammed tag (TDS §14.2)");
+      set_raw(ctx.out, EpcRawReason::unprogrammed, "header 0x00: unprogrammed tag (TDS §14.2)");
       return;
     case 0x30: decode_partitioned(ctx, kSgtin96); return;
     case 0x31: decode_partitioned(ctx, kSscc96); return;

@@ -12,9 +12,7 @@ int hex_value(char c) noexcept {
   return -1;
 }
 
-bool is_separator(char c) noexcept {
-  return c == ' ' || c == '\t' || c == ':' || c == '-';
-}
+bool is_separator(char c) noexcept { return c == ' ' || c == '\t' || c == ':' || c == '-'; }
 
 }  // namespace
 

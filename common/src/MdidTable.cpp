@@ -12,9 +12,9 @@ std::span<const MaskDesigner> mask_designers() noexcept { return kMaskDesigners;
 std::string_view mdid_list_version() noexcept { return kMdidListVersion; }
 
 const MaskDesigner* find_mask_designer(std::uint16_t mdid) noexcept {
-  const auto* it = std::lower_bound(
-      std::begin(kMaskDesigners), std::end(kMaskDesigners), mdid,
-      [](const MaskDesigner& m, std::uint16_t id) { return m.mdid < id; });
+  const auto* it =
+      std::lower_bound(std::begin(kMaskDesigners), std::end(kMaskDesigners), mdid,
+                       [](const MaskDesigner& m, std::uint16_t id) { return m.mdid < id; });
   if (it == std::end(kMaskDesigners) || it->mdid != mdid) return nullptr;
   return it;
 }

@@ -7,7 +7,7 @@
 namespace garita::hal {
 namespace {
 
-// LLRP 1.1 §18.1: IANA-assigned ports for LLRP and LLRP over TLS.
+// IANA-assigned ports for LLRP and LLRP over TLS.
 constexpr std::uint16_t kLlrpPort = 5084;
 constexpr std::uint16_t kLlrpsPort = 5085;
 constexpr unsigned kDefaultBaud = 115200;
@@ -22,11 +22,15 @@ bool parse_uint(std::string_view text, T& out, int base = 10) {
 
 bool is_standard_baud(unsigned baud) {
   switch (baud) {
-    case 9600: case 19200: case 38400: case 57600: case 115200:
-    case 230400: case 460800: case 921600:
-      return true;
-    default:
-      return false;
+    case 9600:
+    case 19200:
+    case 38400:
+    case 57600:
+    case 115200:
+    case 230400:
+    case 460800:
+    case 921600: return true;
+    default: return false;
   }
 }
 
@@ -56,7 +60,8 @@ bool for_each_query(std::string_view query, std::string& why, F&& on) {
 
 std::error_code parse_network(std::string_view rest, ReaderUri& out, std::string& why) {
   if (const std::size_t q = rest.find('?'); q != std::string_view::npos) {
-    return fail(why, "llrp URIs take no query options (got '?" + std::string(rest.substr(q + 1)) + "')");
+    return fail(why,
+                "llrp URIs take no query options (got '?" + std::string(rest.substr(q + 1)) + "')");
   }
   if (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
   if (rest.find('/') != std::string_view::npos) {
@@ -86,7 +91,9 @@ std::error_code parse_network(std::string_view rest, ReaderUri& out, std::string
   for (char c : host) {
     const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                     c == '.' || c == '-' || c == ':' || c == '_' || c == '%';
-    if (!ok) return fail(why, "reader host '" + std::string(host) + "' has a character not allowed in a host name");
+    if (!ok)
+      return fail(why, "reader host '" + std::string(host) +
+                           "' has a character not allowed in a host name");
   }
   out.host = std::string(host);
   if (!port.empty()) {
@@ -136,7 +143,7 @@ std::error_code parse_usb(std::string_view rest, ReaderUri& out, std::string& wh
     rest = rest.substr(0, q);
   }
   const std::size_t colon = rest.find(':');
-  if (colon == std::string_view::npos || colon != 4 || rest.size() != 9) {
+  if (colon != 4 || rest.size() != 9) {  // npos is not 4 either
     return fail(why, "usb URIs are usb://VID:PID with four hex digits each, e.g. usb://1325:c029");
   }
   if (!parse_uint(rest.substr(0, 4), out.vid, 16) || !parse_uint(rest.substr(5, 4), out.pid, 16)) {
@@ -182,9 +189,7 @@ std::string ReaderUri::to_string() const {
       }
       s += ':' + std::to_string(port);
       break;
-    case ReaderScheme::serial:
-      s += device + "?baud=" + std::to_string(baud);
-      break;
+    case ReaderScheme::serial: s += device + "?baud=" + std::to_string(baud); break;
     case ReaderScheme::usb: {
       static constexpr char digits[] = "0123456789abcdef";
       for (std::uint16_t v : {vid, pid}) {

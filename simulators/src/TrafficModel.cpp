@@ -61,19 +61,94 @@ struct Trajectory {
   }
 };
 
-enum class EventKind : std::uint8_t { arrival, attempt };
-
+// 16 bytes: the time, then insertion order (for deterministic ties, the
+// same under every standard library) packed with what the event is for.
 struct Event {
   std::int64_t time;
-  std::uint64_t seq;  // insertion order: breaks ties deterministically
-  std::uint32_t index;
-  EventKind kind;
+  std::uint64_t key;  // seq << 24 | target; target >= kArrivalBase is a lane's arrival
 };
+constexpr std::uint32_t kTargetBits = 24;
+constexpr std::uint32_t kTargetMask = (1U << kTargetBits) - 1;
+constexpr std::uint32_t kArrivalBase = kTargetMask - 1024;  // lanes <= 1000
 
 struct EventLater {
   bool operator()(const Event& a, const Event& b) const noexcept {
-    return a.time != b.time ? a.time > b.time : a.seq > b.seq;
+    return a.time != b.time ? a.time > b.time : a.key > b.key;
   }
+};
+
+// The pending events, in (time, key) order. A calendar queue: events within
+// the next ~8 s go unsorted into 1 ms buckets of a ring and a bucket is
+// sorted only when the clock reaches it; later ones wait in a heap. Every
+// tag has an attempt due every few tens of milliseconds, so a binary heap of
+// all of them was half the model's cost; this is O(1) per event. The order
+// is exactly the heap's: the stream does not depend on the queue.
+class EventQueue {
+ public:
+  EventQueue() : ring_(kRingSize) {}
+
+  bool empty() const noexcept { return size_ == 0; }
+  std::size_t size() const noexcept { return size_; }
+
+  void push(Event e) {
+    ++size_;
+    const std::int64_t b = e.time >> kBucketShift;
+    if (b <= current_) {
+      // Due in the bucket being drained, which is kept latest first:
+      // insert before the first event that is not later than `e`.
+      now_.insert(std::lower_bound(now_.begin(), now_.end(), e, EventLater{}), e);
+    } else if (b < current_ + static_cast<std::int64_t>(kRingSize)) {
+      ring_[static_cast<std::size_t>(b) & kRingMask].push_back(e);
+      ++in_ring_;
+    } else {
+      far_.push_back(e);
+      std::push_heap(far_.begin(), far_.end(), EventLater{});
+    }
+  }
+
+  // The earliest event; the queue must not be empty.
+  const Event& top() {
+    while (now_.empty()) advance();
+    return now_.back();
+  }
+
+  Event pop() {
+    const Event e = top();
+    now_.pop_back();
+    --size_;
+    return e;
+  }
+
+ private:
+  static constexpr int kBucketShift = 10;  // 1.024 ms buckets
+  static constexpr std::size_t kRingSize = 8192;
+  static constexpr std::size_t kRingMask = kRingSize - 1;
+
+  void advance() {
+    if (in_ring_ == 0) {
+      // Nothing near: jump straight to the next far event's bucket.
+      current_ = far_.front().time >> kBucketShift;
+    } else {
+      ++current_;
+    }
+    auto& bucket = ring_[static_cast<std::size_t>(current_) & kRingMask];
+    in_ring_ -= bucket.size();
+    now_.swap(bucket);  // `bucket` gets now_'s (empty) storage back
+    while (!far_.empty() && (far_.front().time >> kBucketShift) <= current_) {
+      std::pop_heap(far_.begin(), far_.end(), EventLater{});
+      now_.push_back(far_.back());
+      far_.pop_back();
+    }
+    // Latest first, so the earliest is popped from the back.
+    std::sort(now_.begin(), now_.end(), EventLater{});
+  }
+
+  std::vector<std::vector<Event>> ring_;
+  std::vector<Event> now_;  // bucket `current_`, sorted latest first
+  std::vector<Event> far_;  // min-heap (by EventLater) of events beyond the ring
+  std::int64_t current_ = -1;
+  std::size_t size_ = 0;
+  std::size_t in_ring_ = 0;
 };
 
 // SplitMix64 as a tiny per-stream generator (8 bytes of state).
@@ -108,6 +183,8 @@ struct TrafficModel::Impl {
   struct Reader {
     std::vector<std::uint8_t> hop;  // channel order (0-based)
     std::int64_t phase_us = 0;
+    std::int64_t dwell_start = 0, dwell_end = 0;  // current dwell [start, end)
+    std::uint32_t channel = 0;
   };
 
   struct Traveler {
@@ -136,6 +213,11 @@ struct TrafficModel::Impl {
     double z = 0;
     double loss_db = 0;    // this pass's body/holding loss
     double limit_db = 0;   // max one-way loss for a read (chip and reader)
+    // Horizontal distance beyond which this tag (its height and body loss,
+    // the strongest fade, no sleeve) cannot be read by its own lane's /
+    // another lane's antennas; attempts beyond it are skipped cheaply.
+    double bound_own = 0;
+    double bound_other = -1;
     std::uint64_t fade_seed = 0;
     bool shielded = false;
     bool leak_pending = false;
@@ -168,7 +250,6 @@ struct TrafficModel::Impl {
   std::vector<Reader> readers;
   std::vector<std::uint16_t> antenna_reader;  // index into readers per antenna
   CardFactory cards;
-  Rng traveler_rng_unused{0};
 
   // Derived radio constants.
   double lfs_1m_db = 0;      // free-space loss at 1 m
@@ -182,6 +263,9 @@ struct TrafficModel::Impl {
   std::int64_t period_us = 0;
   double vmax = 0;
   double inv_beamwidth = 0;
+  std::vector<double> pattern_table;
+  double inv_fade_spatial = 0;
+  std::int64_t tbin_current = 0, tbin_start = 0, tbin_end = 0;  // fade time bin cache
   double doc_cumulative[7]{};
   static constexpr DocumentType kDocs[7] = {DocumentType::bcc,    DocumentType::prc,
                                             DocumentType::passport_card, DocumentType::sentri,
@@ -189,7 +273,7 @@ struct TrafficModel::Impl {
                                             DocumentType::edl};
 
   // Event queue and pools.
-  std::vector<Event> heap;
+  EventQueue queue;
   std::uint64_t seq = 0;
   std::vector<Traveler> travelers;
   std::vector<std::uint32_t> free_travelers;
@@ -235,10 +319,28 @@ struct TrafficModel::Impl {
   // and height difference dz below the antenna.
   double geometric_loss(double h2, double dz) const {
     const double d2 = h2 + dz * dz;
-    const double theta = std::acos(dz / std::sqrt(d2)) * kRadToDeg;
-    const double x = theta * inv_beamwidth;
-    const double pattern = std::min(12.0 * x * x, cfg.radio.antenna_front_to_back_db);
-    return 10.0 * std::log10(d2) + lfs_1m_db + pattern;
+    return 10.0 * std::log10(d2) + lfs_1m_db + pattern_loss(dz / std::sqrt(d2));
+  }
+
+  // Pattern loss in dB for the cosine of the off-boresight angle, from a
+  // table (acos per attempt was the model's single largest cost). In the
+  // cosine the parabolic pattern is smooth, so linear interpolation over
+  // 4096 steps is exact to ~1e-5 dB.
+  static constexpr std::size_t kPatternSteps = 4096;
+  double pattern_loss(double cos_theta) const {
+    const double x = std::clamp(cos_theta, 0.0, 1.0) * static_cast<double>(kPatternSteps);
+    const auto i = std::min(static_cast<std::size_t>(x), kPatternSteps - 1);
+    const double f = x - static_cast<double>(i);
+    return pattern_table[i] + f * (pattern_table[i + 1] - pattern_table[i]);
+  }
+
+  void build_pattern_table() {
+    pattern_table.resize(kPatternSteps + 1);
+    for (std::size_t i = 0; i <= kPatternSteps; ++i) {
+      const double c = static_cast<double>(i) / static_cast<double>(kPatternSteps);
+      const double x = std::acos(c) * kRadToDeg * inv_beamwidth;
+      pattern_table[i] = std::min(12.0 * x * x, cfg.radio.antenna_front_to_back_db);
+    }
   }
 
   // Largest horizontal distance at which some tag height, the lowest body
@@ -266,6 +368,22 @@ struct TrafficModel::Impl {
     return h + 0.01;
   }
 
+  // Per-tag version of horizontal_bound for a known height and body loss
+  // (bisection: the loss grows with the horizontal distance). -1 if none.
+  double tag_bound(double dz, double loss_db, double limit_db, double extra_db,
+                   double global_bound) const {
+    const double budget = limit_db + net_gain_db - loss_db + fade_max_db - extra_db;
+    if (global_bound <= 0 || geometric_loss(0.0, dz) > budget) return -1.0;
+    double lo = 0.0;
+    double hi = global_bound;
+    if (geometric_loss(hi * hi, dz) <= budget) return hi;
+    for (int i = 0; i < 24; ++i) {
+      const double mid = 0.5 * (lo + hi);
+      (geometric_loss(mid * mid, dz) <= budget ? lo : hi) = mid;
+    }
+    return hi;
+  }
+
   void setup_radio() {
     const auto& r = cfg.radio;
     const double lambda = kSpeedOfLight / (r.frequency_mhz * 1e6);
@@ -273,6 +391,8 @@ struct TrafficModel::Impl {
     net_gain_db = r.antenna_gain_dbic - r.cable_loss_db - r.polarization_loss_db;
     fade_max_db = r.fade_clamp_sigma * r.shadowing_sd_db;
     inv_beamwidth = 1.0 / r.antenna_beamwidth_deg;
+    build_pattern_table();
+    inv_fade_spatial = 1.0 / r.fade_spatial_m;
     bound_own = horizontal_bound(0.0);
     bound_other = horizontal_bound(r.neighbour_extra_attenuation_db);
     if (bound_own < 0) bound_own = 0;
@@ -383,13 +503,11 @@ struct TrafficModel::Impl {
       lanes[lane_index].open = false;
       return;
     }
-    push(Event{t, 0, static_cast<std::uint32_t>(lane_index), EventKind::arrival});
+    push(t, kArrivalBase + static_cast<std::uint32_t>(lane_index));
   }
 
-  void push(Event e) {
-    e.seq = seq++;
-    heap.push_back(e);
-    std::push_heap(heap.begin(), heap.end(), EventLater{});
+  void push(std::int64_t time, std::uint32_t target) {
+    queue.push(Event{time, (seq++ << kTargetBits) | target});
   }
 
   template <class T>
@@ -399,6 +517,7 @@ struct TrafficModel::Impl {
       free_list.pop_back();
       return i;
     }
+    if (pool.size() >= kArrivalBase) throw std::length_error("TrafficModel: too many tags in the lanes at once");
     pool.emplace_back();
     return static_cast<std::uint32_t>(pool.size() - 1);
   }
@@ -540,6 +659,10 @@ struct TrafficModel::Impl {
                              std::max(0.0, r.tag_loss_mean_db - 2.0 * r.tag_loss_sd_db),
                              r.tag_loss_mean_db + 3.0 * r.tag_loss_sd_db);
     tag.limit_db = loss_limit(card.chip);
+    const double dz = cfg.lanes.antenna_height_m - z;
+    tag.bound_own = tag_bound(dz, tag.loss_db, tag.limit_db, 0.0, bound_own);
+    tag.bound_other = tag_bound(dz, tag.loss_db, tag.limit_db,
+                                r.neighbour_extra_attenuation_db, bound_other);
     tag.fade_seed = rng.next_u64();
     tag.shielded = shielded;
     Traveler& tr = travelers[ti];
@@ -556,8 +679,10 @@ struct TrafficModel::Impl {
     const int li = static_cast<int>(tr.lane);
     for (int lj = std::max(0, li - reach); lj <= std::min(n - 1, li + reach); ++lj) {
       const Lane& other = lanes[static_cast<std::size_t>(lj)];
-      const double bound = lj == li ? bound_own : bound_other;
-      if (std::abs(tr.x - other.x) >= bound) continue;  // can never be read there
+      // Another lane's antennas that can never read this tag get no stream.
+      // The own lane always has streams, even for an unreadable tag: they
+      // carry it to the end of its walk, where its truth record is written.
+      if (lj != li && std::abs(tr.x - other.x) >= tag.bound_other) continue;
       for (unsigned k = 0; k < cfg.lanes.antennas_per_lane; ++k) {
         const std::uint32_t si = acquire(streams, free_streams);
         Stream& st = streams[si];
@@ -568,17 +693,27 @@ struct TrafficModel::Impl {
         ++tag.live_streams;
         const auto phase = static_cast<std::int64_t>(
             st.rng.uniform() * static_cast<double>(period_us));
-        push(Event{t0 + phase, 0, si, EventKind::attempt});
+        push(t0 + phase, si);
       }
     }
   }
 
   // ---- reads ----------------------------------------------------------------
 
-  std::uint32_t channel_at(std::size_t antenna, std::int64_t t) const {
-    const Reader& rd = readers[antenna_reader[antenna]];
-    const auto slot = static_cast<std::uint64_t>((t + rd.phase_us) / cfg.radio.hop_dwell_us);
-    return static_cast<std::uint32_t>(rd.hop[slot % rd.hop.size()]) + 1U;
+  // The reader's channel at time t. Times only grow, so each reader keeps
+  // its current dwell and steps forward (no 64-bit division per read).
+  std::uint32_t channel_at(std::size_t antenna, std::int64_t t) {
+    Reader& rd = readers[antenna_reader[antenna]];
+    if (t >= rd.dwell_end || t < rd.dwell_start) {
+      const std::int64_t dwell = cfg.radio.hop_dwell_us;
+      const std::int64_t slot = (t + rd.phase_us) / dwell;
+      rd.dwell_start = slot * dwell - rd.phase_us;
+      rd.dwell_end = rd.dwell_start + dwell;
+      rd.channel = static_cast<std::uint32_t>(
+                       rd.hop[static_cast<std::size_t>(slot % static_cast<std::int64_t>(rd.hop.size()))]) +
+                   1U;
+    }
+    return rd.channel;
   }
 
   // Multipath fade in dB (positive = stronger) for this antenna, channel,
@@ -588,8 +723,13 @@ struct TrafficModel::Impl {
   double fade(Stream& st, const Tag& tag, std::uint32_t channel, double s, std::int64_t t) {
     const auto& r = cfg.radio;
     if (r.shadowing_sd_db <= 0) return 0.0;
-    const auto sbin = static_cast<std::int64_t>(std::floor(s / r.fade_spatial_m));
-    const std::int64_t tbin = t / r.fade_coherence_us;
+    const auto sbin = static_cast<std::int64_t>(std::floor(s * inv_fade_spatial));
+    if (t >= tbin_end || t < tbin_start) {
+      tbin_current = t / r.fade_coherence_us;
+      tbin_start = tbin_current * r.fade_coherence_us;
+      tbin_end = tbin_start + r.fade_coherence_us;
+    }
+    const std::int64_t tbin = tbin_current;
     if (sbin != st.fade_sbin || tbin != st.fade_tbin || channel != st.fade_channel) {
       st.fade_sbin = sbin;
       st.fade_tbin = tbin;
@@ -614,7 +754,6 @@ struct TrafficModel::Impl {
       end_stream(si);
       return false;
     }
-    const auto& r = cfg.radio;
     const AntennaInfo& an = antennas[st.antenna];
     const bool own = an.lane_index == tr.lane;
     const double s = tr.s_at(t);
@@ -622,22 +761,23 @@ struct TrafficModel::Impl {
     const double dy = tr.dir * s - an.y_m;
     const double dz = an.z_m - tag.z;
     const double h2 = dx * dx + dy * dy;
-    const double bound = own ? bound_own : bound_other;
+    const double bound = own ? tag.bound_own : tag.bound_other;
 
     // Next attempt: the Gen2 Q-algorithm's random slot gives +-50% jitter.
     std::int64_t next =
         t + std::max<std::int64_t>(
                 1, static_cast<std::int64_t>((0.5 + st.rng.uniform()) * static_cast<double>(period_us)));
     bool read = false;
-    if (h2 > bound * bound) {
+    if (bound < 0) {
+      next = tr.traj.t_end;  // never readable: just see the walk out
+    } else if (h2 > bound * bound) {
       // Out of any possible range: sleep until the tag could be back in it.
       const double h = std::sqrt(h2);
       next = std::max(next, t + static_cast<std::int64_t>((h - bound) / vmax * 1e6));
     } else {
       read = evaluate(st, tag, tr, an, own, s, h2, dz, t, out);
     }
-    push(Event{next, 0, si, EventKind::attempt});
-    (void)r;
+    push(next, si);
     return read;
   }
 
@@ -771,14 +911,13 @@ struct TrafficModel::Impl {
 
   // Runs events up to `limit` until one yields an observation.
   bool step(std::int64_t limit, TagObservation& out, bool advance_to_limit) {
-    while (!heap.empty() && heap.front().time <= limit) {
-      std::pop_heap(heap.begin(), heap.end(), EventLater{});
-      const Event e = heap.back();
-      heap.pop_back();
+    while (!queue.empty() && queue.top().time <= limit) {
+      const Event e = queue.pop();
       now = std::max(now, e.time);
-      if (e.kind == EventKind::arrival) {
-        on_arrival(e.index, e.time);
-      } else if (attempt(e.index, e.time, out)) {
+      const auto target = static_cast<std::uint32_t>(e.key & kTargetMask);
+      if (target >= kArrivalBase) {
+        on_arrival(target - kArrivalBase, e.time);
+      } else if (attempt(target, e.time, out)) {
         return true;
       }
     }
@@ -803,7 +942,7 @@ bool TrafficModel::next_until(std::int64_t t_us, TagObservation& out) {
 }
 
 std::int64_t TrafficModel::now_us() const noexcept { return impl_->now; }
-bool TrafficModel::finished() const noexcept { return impl_->heap.empty(); }
+bool TrafficModel::finished() const noexcept { return impl_->queue.empty(); }
 
 void TrafficModel::set_truth_sink(std::function<void(const GroundTruthRecord&)> sink) {
   impl_->sink = std::move(sink);
@@ -813,6 +952,14 @@ std::vector<GroundTruthRecord> TrafficModel::take_truth() {
   std::vector<GroundTruthRecord> out;
   out.swap(impl_->truth);
   return out;
+}
+
+std::uint16_t TrafficModel::channel_at(std::uint16_t reader, std::int64_t t_us) const {
+  const auto& rd = impl_->readers.at(reader);
+  const std::int64_t dwell = impl_->cfg.radio.hop_dwell_us;
+  const std::int64_t slot = (t_us + rd.phase_us) / dwell;
+  return static_cast<std::uint16_t>(
+      rd.hop[static_cast<std::size_t>(slot % static_cast<std::int64_t>(rd.hop.size()))] + 1);
 }
 
 const TrafficConfig& TrafficModel::config() const noexcept { return impl_->cfg; }

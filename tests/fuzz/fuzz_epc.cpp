@@ -30,7 +30,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (d.hex != garita::to_hex(d.bytes)) std::abort();
   if (d.decoded()) {
     if (d.reason != garita::EpcRawReason::none) std::abort();
-    if (d.tag_uri.rfind("urn:epc:tag:", 0) != 0 || d.id_uri.rfind("urn:epc:id:", 0) != 0) std::abort();
+    if (d.tag_uri.rfind("urn:epc:tag:", 0) != 0 || d.id_uri.rfind("urn:epc:id:", 0) != 0)
+      std::abort();
   } else {
     if (d.reason == garita::EpcRawReason::none || d.reason_text.empty()) std::abort();
     if (d.tag_uri != d.raw_uri || !d.id_uri.empty()) std::abort();

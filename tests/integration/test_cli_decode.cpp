@@ -51,8 +51,8 @@ TEST_CASE("decode epc prints the TDS URIs") {
 
 TEST_CASE("decode epc with a PC word uses its length and reports its bits") {
   // PC 0x3000 = 6 words; the reader returned two extra bytes of EPC memory.
-  auto r = garita_cli({"decode", "epc", "3154257BF4499602D20000000000", "--pc", "3000",
-                       "--issuers", "/dev/null"});
+  auto r = garita_cli(
+      {"decode", "epc", "3154257BF4499602D20000000000", "--pc", "3000", "--issuers", "/dev/null"});
   CHECK(r.exit_code == 0);
   const auto o = parse_one_object(r.out);
   CHECK(o.at("bits").to_number<int>() == 96);
@@ -85,7 +85,8 @@ TEST_CASE("decode epc gives the document type from the issuer table") {
                   "--issuers", GARITA_EXAMPLE_ISSUERS});
   CHECK(parse_one_object(r.out).at("document").at("rule").as_string() ==
         "DEMO SENTRI card on an Impinj Monza R6 chip (simulator)");
-  r = garita_cli({"decode", "epc", "E2C0DE0400000000000A1B2C", "--issuers", GARITA_EXAMPLE_ISSUERS});
+  r = garita_cli(
+      {"decode", "epc", "E2C0DE0400000000000A1B2C", "--issuers", GARITA_EXAMPLE_ISSUERS});
   CHECK(parse_one_object(r.out).at("document").at("rule").as_string() ==
         "DEMO SENTRI card, any chip (simulator)");
 }
@@ -111,7 +112,8 @@ TEST_CASE("bad input exits 2 with one line naming the problem") {
   check_one_line_error(garita_cli({"decode", "epc", "30G4"}), "not a hex digit");
   check_one_line_error(garita_cli({"decode", "epc", "307"}), "odd number of hex digits");
   check_one_line_error(garita_cli({"decode", "epc", "307425"}), "whole 16-bit words");
-  check_one_line_error(garita_cli({"decode", "epc", std::string(130, '0')}), "longer than 62 bytes");
+  check_one_line_error(garita_cli({"decode", "epc", std::string(130, '0')}),
+                       "longer than 62 bytes");
   check_one_line_error(garita_cli({"decode", "epc", "3074", "--pc", "30"}), "exactly 4 hex digits");
   check_one_line_error(garita_cli({"decode", "epc", "3074", "--xpc", "0001"}), "--xpc needs --pc");
   check_one_line_error(garita_cli({"decode", "epc", "3074", "--pc", "0800", "--xpc", "0001"}),
@@ -137,8 +139,10 @@ TEST_CASE("a broken issuer table names the file and line") {
 }
 
 TEST_CASE("--help works on every command") {
-  for (const auto& args : std::vector<std::vector<std::string>>{
-           {"--help"}, {"decode", "--help"}, {"decode", "epc", "--help"}, {"decode", "tid", "--help"}}) {
+  for (const auto& args : std::vector<std::vector<std::string>>{{"--help"},
+                                                                {"decode", "--help"},
+                                                                {"decode", "epc", "--help"},
+                                                                {"decode", "tid", "--help"}}) {
     auto r = garita_cli(args);
     CHECK(r.exit_code == 0);
     CHECK(r.out.find("Usage") != std::string::npos);

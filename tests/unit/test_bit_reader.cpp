@@ -6,13 +6,13 @@
 using garita::BitReader;
 
 TEST_CASE("BitReader reads MSB-first fields at any offset") {
-  const std::uint8_t bytes[] = {0x30, 0x74, 0x25, 0x7B, 0xF7, 0x19, 0x4E, 0x40,
-                                0x00, 0x00, 0x1A, 0x85};
+  const std::uint8_t bytes[] = {0x30, 0x74, 0x25, 0x7B, 0xF7, 0x19,
+                                0x4E, 0x40, 0x00, 0x00, 0x1A, 0x85};
   const BitReader r(bytes);
   CHECK(r.size_bits() == 96);
-  CHECK(r.bits(0, 8) == 0x30);   // SGTIN-96 header
-  CHECK(r.bits(8, 3) == 3);      // filter
-  CHECK(r.bits(11, 3) == 5);     // partition
+  CHECK(r.bits(0, 8) == 0x30);  // SGTIN-96 header
+  CHECK(r.bits(8, 3) == 3);     // filter
+  CHECK(r.bits(11, 3) == 5);    // partition
   CHECK(r.bits(14, 24) == 614141);
   CHECK(r.bits(38, 20) == 812345);
   CHECK(r.bits(58, 38) == 6789);

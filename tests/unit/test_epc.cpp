@@ -67,35 +67,69 @@ struct Widths {
   unsigned c_bits;
   unsigned r_bits;
 };
-constexpr Widths kSgtinWidths[7] = {{40, 4}, {37, 7}, {34, 10}, {30, 14}, {27, 17}, {24, 20}, {20, 24}};
-constexpr Widths kSsccWidths[7] = {{40, 18}, {37, 21}, {34, 24}, {30, 28}, {27, 31}, {24, 34}, {20, 38}};
-constexpr Widths kSglnWidths[7] = {{40, 1}, {37, 4}, {34, 7}, {30, 11}, {27, 14}, {24, 17}, {20, 21}};
-constexpr Widths kGraiWidths[7] = {{40, 4}, {37, 7}, {34, 10}, {30, 14}, {27, 17}, {24, 20}, {20, 24}};
-constexpr Widths kGiaiWidths[7] = {{40, 42}, {37, 45}, {34, 48}, {30, 52}, {27, 55}, {24, 58}, {20, 62}};
+constexpr Widths kSgtinWidths[7] = {{40, 4},  {37, 7},  {34, 10}, {30, 14},
+                                    {27, 17}, {24, 20}, {20, 24}};
+constexpr Widths kSsccWidths[7] = {{40, 18}, {37, 21}, {34, 24}, {30, 28},
+                                   {27, 31}, {24, 34}, {20, 38}};
+constexpr Widths kSglnWidths[7] = {{40, 1},  {37, 4},  {34, 7}, {30, 11},
+                                   {27, 14}, {24, 17}, {20, 21}};
+constexpr Widths kGraiWidths[7] = {{40, 4},  {37, 7},  {34, 10}, {30, 14},
+                                   {27, 17}, {24, 20}, {20, 24}};
+constexpr Widths kGiaiWidths[7] = {{40, 42}, {37, 45}, {34, 48}, {30, 52},
+                                   {27, 55}, {24, 58}, {20, 62}};
 
 std::vector<std::uint8_t> sgtin96(unsigned filter, unsigned p, std::uint64_t c, std::uint64_t i,
                                   std::uint64_t serial) {
-  return Bits().put(0x30, 8).put(filter, 3).put(p, 3).put(c, kSgtinWidths[p].c_bits)
-      .put(i, kSgtinWidths[p].r_bits).put(serial, 38).bytes();
+  return Bits()
+      .put(0x30, 8)
+      .put(filter, 3)
+      .put(p, 3)
+      .put(c, kSgtinWidths[p].c_bits)
+      .put(i, kSgtinWidths[p].r_bits)
+      .put(serial, 38)
+      .bytes();
 }
 std::vector<std::uint8_t> sscc96(unsigned filter, unsigned p, std::uint64_t c, std::uint64_t s,
                                  std::uint64_t reserved = 0) {
-  return Bits().put(0x31, 8).put(filter, 3).put(p, 3).put(c, kSsccWidths[p].c_bits)
-      .put(s, kSsccWidths[p].r_bits).put(reserved, 24).bytes();
+  return Bits()
+      .put(0x31, 8)
+      .put(filter, 3)
+      .put(p, 3)
+      .put(c, kSsccWidths[p].c_bits)
+      .put(s, kSsccWidths[p].r_bits)
+      .put(reserved, 24)
+      .bytes();
 }
 std::vector<std::uint8_t> sgln96(unsigned filter, unsigned p, std::uint64_t c, std::uint64_t l,
                                  std::uint64_t ext) {
-  return Bits().put(0x32, 8).put(filter, 3).put(p, 3).put(c, kSglnWidths[p].c_bits)
-      .put(l, kSglnWidths[p].r_bits).put(ext, 41).bytes();
+  return Bits()
+      .put(0x32, 8)
+      .put(filter, 3)
+      .put(p, 3)
+      .put(c, kSglnWidths[p].c_bits)
+      .put(l, kSglnWidths[p].r_bits)
+      .put(ext, 41)
+      .bytes();
 }
 std::vector<std::uint8_t> grai96(unsigned filter, unsigned p, std::uint64_t c, std::uint64_t a,
                                  std::uint64_t serial) {
-  return Bits().put(0x33, 8).put(filter, 3).put(p, 3).put(c, kGraiWidths[p].c_bits)
-      .put(a, kGraiWidths[p].r_bits).put(serial, 38).bytes();
+  return Bits()
+      .put(0x33, 8)
+      .put(filter, 3)
+      .put(p, 3)
+      .put(c, kGraiWidths[p].c_bits)
+      .put(a, kGraiWidths[p].r_bits)
+      .put(serial, 38)
+      .bytes();
 }
 std::vector<std::uint8_t> giai96(unsigned filter, unsigned p, std::uint64_t c, std::uint64_t a) {
-  return Bits().put(0x34, 8).put(filter, 3).put(p, 3).put(c, kGiaiWidths[p].c_bits)
-      .put(a, kGiaiWidths[p].r_bits).bytes();
+  return Bits()
+      .put(0x34, 8)
+      .put(filter, 3)
+      .put(p, 3)
+      .put(c, kGiaiWidths[p].c_bits)
+      .put(a, kGiaiWidths[p].r_bits)
+      .bytes();
 }
 std::vector<std::uint8_t> gid96(std::uint64_t m, std::uint64_t c, std::uint64_t s) {
   return Bits().put(0x35, 8).put(m, 28).put(c, 24).put(s, 36).bytes();
@@ -161,7 +195,8 @@ TEST_CASE("known answers from the TDS examples decode to the published URIs") {
     CHECK(d.raw_uri == "urn:epc:raw:96.x3074257BF7194E4000001A85");
     CHECK(d.filter == 3u);
     CHECK(d.partition == 5u);
-    CHECK(field_names(d) == std::vector<std::string_view>{"company_prefix", "item_reference", "serial"});
+    CHECK(field_names(d) ==
+          std::vector<std::string_view>{"company_prefix", "item_reference", "serial"});
     CHECK(field(d, "company_prefix") == "0614141");
     CHECK(field(d, "item_reference") == "812345");
     CHECK(field(d, "serial") == "6789");
@@ -218,8 +253,10 @@ TEST_CASE("SGTIN-96 decodes every partition with fixed-width company prefix and 
   const Row rows[] = {
       {1, 0, 999999999999, 9, 274877906943, "urn:epc:tag:sgtin-96:1.999999999999.9.274877906943",
        "urn:epc:id:sgtin:999999999999.9.274877906943"},
-      {0, 0, 0, 0, 0, "urn:epc:tag:sgtin-96:0.000000000000.0.0", "urn:epc:id:sgtin:000000000000.0.0"},
-      {0, 1, 1, 0, 0, "urn:epc:tag:sgtin-96:0.00000000001.00.0", "urn:epc:id:sgtin:00000000001.00.0"},
+      {0, 0, 0, 0, 0, "urn:epc:tag:sgtin-96:0.000000000000.0.0",
+       "urn:epc:id:sgtin:000000000000.0.0"},
+      {0, 1, 1, 0, 0, "urn:epc:tag:sgtin-96:0.00000000001.00.0",
+       "urn:epc:id:sgtin:00000000001.00.0"},
       {7, 1, 99999999999, 99, 12, "urn:epc:tag:sgtin-96:7.99999999999.99.12",
        "urn:epc:id:sgtin:99999999999.99.12"},
       {7, 2, 9999999999, 999, 1, "urn:epc:tag:sgtin-96:7.9999999999.999.1",
@@ -234,7 +271,8 @@ TEST_CASE("SGTIN-96 decodes every partition with fixed-width company prefix and 
        "urn:epc:id:sgtin:9999999.999999.274877906943"},
       {6, 6, 999999, 9999999, 10, "urn:epc:tag:sgtin-96:6.999999.9999999.10",
        "urn:epc:id:sgtin:999999.9999999.10"},
-      {5, 6, 1, 1, 0, "urn:epc:tag:sgtin-96:5.000001.0000001.0", "urn:epc:id:sgtin:000001.0000001.0"},
+      {5, 6, 1, 1, 0, "urn:epc:tag:sgtin-96:5.000001.0000001.0",
+       "urn:epc:id:sgtin:000001.0000001.0"},
   };
   for (const Row& r : rows) {
     CAPTURE(r.partition, r.c, r.i);
@@ -253,11 +291,14 @@ TEST_CASE("SGTIN-96 fields at 10^digits are out of range in every partition") {
   };
   const Row rows[] = {
       {0, 1000000000000, 0,
-       "SGTIN-96 company prefix 1000000000000 has more than 12 digits for partition 0 (TDS §14.5.1)"},
+       "SGTIN-96 company prefix 1000000000000 has more than 12 digits for partition 0 (TDS "
+       "§14.5.1)"},
       {0, 1099511627775, 0,
-       "SGTIN-96 company prefix 1099511627775 has more than 12 digits for partition 0 (TDS §14.5.1)"},
+       "SGTIN-96 company prefix 1099511627775 has more than 12 digits for partition 0 (TDS "
+       "§14.5.1)"},
       {1, 100000000000, 0,
-       "SGTIN-96 company prefix 100000000000 has more than 11 digits for partition 1 (TDS §14.5.1)"},
+       "SGTIN-96 company prefix 100000000000 has more than 11 digits for partition 1 (TDS "
+       "§14.5.1)"},
       {2, 10000000000, 0,
        "SGTIN-96 company prefix 10000000000 has more than 10 digits for partition 2 (TDS §14.5.1)"},
       {3, 1000000000, 0,
@@ -270,9 +311,12 @@ TEST_CASE("SGTIN-96 fields at 10^digits are out of range in every partition") {
        "SGTIN-96 company prefix 1000000 has more than 6 digits for partition 6 (TDS §14.5.1)"},
       {0, 0, 10, "SGTIN-96 item reference 10 has more than 1 digit for partition 0 (TDS §14.5.1)"},
       {0, 0, 15, "SGTIN-96 item reference 15 has more than 1 digit for partition 0 (TDS §14.5.1)"},
-      {1, 0, 100, "SGTIN-96 item reference 100 has more than 2 digits for partition 1 (TDS §14.5.1)"},
-      {2, 0, 1000, "SGTIN-96 item reference 1000 has more than 3 digits for partition 2 (TDS §14.5.1)"},
-      {3, 0, 10000, "SGTIN-96 item reference 10000 has more than 4 digits for partition 3 (TDS §14.5.1)"},
+      {1, 0, 100,
+       "SGTIN-96 item reference 100 has more than 2 digits for partition 1 (TDS §14.5.1)"},
+      {2, 0, 1000,
+       "SGTIN-96 item reference 1000 has more than 3 digits for partition 2 (TDS §14.5.1)"},
+      {3, 0, 10000,
+       "SGTIN-96 item reference 10000 has more than 4 digits for partition 3 (TDS §14.5.1)"},
       {4, 0, 100000,
        "SGTIN-96 item reference 100000 has more than 5 digits for partition 4 (TDS §14.5.1)"},
       {5, 0, 1000000,
@@ -300,7 +344,8 @@ TEST_CASE("SSCC-96 decodes every partition with a fixed-width serial reference")
   const Row rows[] = {
       {0, 0, 999999999999, 99999, "urn:epc:tag:sscc-96:0.999999999999.99999",
        "urn:epc:id:sscc:999999999999.99999"},
-      {1, 1, 1, 0, "urn:epc:tag:sscc-96:1.00000000001.000000", "urn:epc:id:sscc:00000000001.000000"},
+      {1, 1, 1, 0, "urn:epc:tag:sscc-96:1.00000000001.000000",
+       "urn:epc:id:sscc:00000000001.000000"},
       {7, 2, 9999999999, 9999999, "urn:epc:tag:sscc-96:7.9999999999.9999999",
        "urn:epc:id:sscc:9999999999.9999999"},
       {3, 3, 123456789, 12345678, "urn:epc:tag:sscc-96:3.123456789.12345678",
@@ -330,7 +375,8 @@ TEST_CASE("SSCC-96 fields at 10^digits are out of range in every partition") {
   };
   const Row rows[] = {
       {0, 1000000000000, 0,
-       "SSCC-96 company prefix 1000000000000 has more than 12 digits for partition 0 (TDS §14.5.2)"},
+       "SSCC-96 company prefix 1000000000000 has more than 12 digits for partition 0 (TDS "
+       "§14.5.2)"},
       {6, 1000000, 0,
        "SSCC-96 company prefix 1000000 has more than 6 digits for partition 6 (TDS §14.5.2)"},
       {0, 0, 100000,
@@ -344,9 +390,11 @@ TEST_CASE("SSCC-96 fields at 10^digits are out of range in every partition") {
       {4, 0, 1000000000,
        "SSCC-96 serial reference 1000000000 has more than 9 digits for partition 4 (TDS §14.5.2)"},
       {5, 0, 10000000000,
-       "SSCC-96 serial reference 10000000000 has more than 10 digits for partition 5 (TDS §14.5.2)"},
+       "SSCC-96 serial reference 10000000000 has more than 10 digits for partition 5 (TDS "
+       "§14.5.2)"},
       {6, 0, 100000000000,
-       "SSCC-96 serial reference 100000000000 has more than 11 digits for partition 6 (TDS §14.5.2)"},
+       "SSCC-96 serial reference 100000000000 has more than 11 digits for partition 6 (TDS "
+       "§14.5.2)"},
   };
   for (const Row& r : rows) {
     CAPTURE(r.partition, r.c, r.s);
@@ -382,7 +430,8 @@ TEST_CASE("SGLN-96 decodes every partition; partition 0 has an empty location re
        "urn:epc:id:sgln:9999999999.05.7"},
       {3, 3, 123456789, 999, 42, "urn:epc:tag:sgln-96:3.123456789.999.42",
        "urn:epc:id:sgln:123456789.999.42"},
-      {4, 4, 99999999, 1, 0, "urn:epc:tag:sgln-96:4.99999999.0001.0", "urn:epc:id:sgln:99999999.0001.0"},
+      {4, 4, 99999999, 1, 0, "urn:epc:tag:sgln-96:4.99999999.0001.0",
+       "urn:epc:id:sgln:99999999.0001.0"},
       {1, 5, 614141, 12345, 400, "urn:epc:tag:sgln-96:1.0614141.12345.400",
        "urn:epc:id:sgln:0614141.12345.400"},
       {7, 6, 999999, 999999, 1, "urn:epc:tag:sgln-96:7.999999.999999.1",
@@ -408,12 +457,16 @@ TEST_CASE("SGLN-96 fields at 10^digits are out of range in every partition") {
   };
   const Row rows[] = {
       {0, 1000000000000, 0,
-       "SGLN-96 company prefix 1000000000000 has more than 12 digits for partition 0 (TDS §14.5.3)"},
+       "SGLN-96 company prefix 1000000000000 has more than 12 digits for partition 0 (TDS "
+       "§14.5.3)"},
       {3, 1000000000, 0,
        "SGLN-96 company prefix 1000000000 has more than 9 digits for partition 3 (TDS §14.5.3)"},
-      {0, 0, 1, "SGLN-96 location reference 1 has more than 0 digits for partition 0 (TDS §14.5.3)"},
-      {1, 0, 10, "SGLN-96 location reference 10 has more than 1 digit for partition 1 (TDS §14.5.3)"},
-      {2, 0, 100, "SGLN-96 location reference 100 has more than 2 digits for partition 2 (TDS §14.5.3)"},
+      {0, 0, 1,
+       "SGLN-96 location reference 1 has more than 0 digits for partition 0 (TDS §14.5.3)"},
+      {1, 0, 10,
+       "SGLN-96 location reference 10 has more than 1 digit for partition 1 (TDS §14.5.3)"},
+      {2, 0, 100,
+       "SGLN-96 location reference 100 has more than 2 digits for partition 2 (TDS §14.5.3)"},
       {3, 0, 1000,
        "SGLN-96 location reference 1000 has more than 3 digits for partition 3 (TDS §14.5.3)"},
       {4, 0, 10000,
@@ -446,7 +499,8 @@ TEST_CASE("GRAI-96 decodes every partition; partition 0 has an empty asset type"
       {1, 1, 1, 0, 0, "urn:epc:tag:grai-96:1.00000000001.0.0", "urn:epc:id:grai:00000000001.0.0"},
       {2, 2, 9999999999, 99, 5, "urn:epc:tag:grai-96:2.9999999999.99.5",
        "urn:epc:id:grai:9999999999.99.5"},
-      {3, 3, 123456789, 7, 8, "urn:epc:tag:grai-96:3.123456789.007.8", "urn:epc:id:grai:123456789.007.8"},
+      {3, 3, 123456789, 7, 8, "urn:epc:tag:grai-96:3.123456789.007.8",
+       "urn:epc:id:grai:123456789.007.8"},
       {4, 4, 99999999, 9999, 1, "urn:epc:tag:grai-96:4.99999999.9999.1",
        "urn:epc:id:grai:99999999.9999.1"},
       {5, 5, 614141, 12345, 5678, "urn:epc:tag:grai-96:5.0614141.12345.5678",
@@ -459,7 +513,8 @@ TEST_CASE("GRAI-96 decodes every partition; partition 0 has an empty asset type"
     const auto d = decode_epc(grai96(r.filter, r.partition, r.c, r.a, r.serial));
     check_decoded(d, EpcScheme::grai_96, r.tag, r.id);
     CHECK(d.partition == r.partition);
-    CHECK(field_names(d) == std::vector<std::string_view>{"company_prefix", "asset_type", "serial"});
+    CHECK(field_names(d) ==
+          std::vector<std::string_view>{"company_prefix", "asset_type", "serial"});
   }
 }
 
@@ -471,7 +526,8 @@ TEST_CASE("GRAI-96 fields at 10^digits are out of range in every partition") {
   };
   const Row rows[] = {
       {0, 1000000000000, 0,
-       "GRAI-96 company prefix 1000000000000 has more than 12 digits for partition 0 (TDS §14.5.4)"},
+       "GRAI-96 company prefix 1000000000000 has more than 12 digits for partition 0 (TDS "
+       "§14.5.4)"},
       {5, 10000000, 0,
        "GRAI-96 company prefix 10000000 has more than 7 digits for partition 5 (TDS §14.5.4)"},
       {0, 0, 1, "GRAI-96 asset type 1 has more than 0 digits for partition 0 (TDS §14.5.4)"},
@@ -479,8 +535,10 @@ TEST_CASE("GRAI-96 fields at 10^digits are out of range in every partition") {
       {1, 0, 10, "GRAI-96 asset type 10 has more than 1 digit for partition 1 (TDS §14.5.4)"},
       {2, 0, 100, "GRAI-96 asset type 100 has more than 2 digits for partition 2 (TDS §14.5.4)"},
       {3, 0, 1000, "GRAI-96 asset type 1000 has more than 3 digits for partition 3 (TDS §14.5.4)"},
-      {4, 0, 10000, "GRAI-96 asset type 10000 has more than 4 digits for partition 4 (TDS §14.5.4)"},
-      {5, 0, 100000, "GRAI-96 asset type 100000 has more than 5 digits for partition 5 (TDS §14.5.4)"},
+      {4, 0, 10000,
+       "GRAI-96 asset type 10000 has more than 4 digits for partition 4 (TDS §14.5.4)"},
+      {5, 0, 100000,
+       "GRAI-96 asset type 100000 has more than 5 digits for partition 5 (TDS §14.5.4)"},
       {6, 0, 1000000,
        "GRAI-96 asset type 1000000 has more than 6 digits for partition 6 (TDS §14.5.4)"},
   };
@@ -592,7 +650,8 @@ TEST_CASE("USDOD-96 decodes CAGE codes and DoDAACs") {
   }
   SECTION("6-character DoDAAC, 4-bit filter and 36-bit serial at their maximum") {
     check_decoded(decode_epc(usdod96(15, "W81X9C", 68719476735)), EpcScheme::usdod_96,
-                  "urn:epc:tag:usdod-96:15.W81X9C.68719476735", "urn:epc:id:usdod:W81X9C.68719476735");
+                  "urn:epc:tag:usdod-96:15.W81X9C.68719476735",
+                  "urn:epc:id:usdod:W81X9C.68719476735");
   }
   SECTION("all digits, zero serial") {
     check_decoded(decode_epc(usdod96(0, "000000", 0)), EpcScheme::usdod_96,
@@ -648,14 +707,15 @@ TEST_CASE("ADI-var decodes variable-length strings and escapes '/' and '#' in UR
     const std::string part(32, 'P');
     const std::string serial = "#" + std::string(29, '9');
     const auto d = decode_epc(adi_bits(0, " 0000A", part, serial).bytes());
-    check_decoded(d, EpcScheme::adi_var, "urn:epc:tag:adi-var:0.0000A." + part + ".%23" +
-                                             std::string(29, '9'),
+    check_decoded(d, EpcScheme::adi_var,
+                  "urn:epc:tag:adi-var:0.0000A." + part + ".%23" + std::string(29, '9'),
                   "urn:epc:id:adi:0000A." + part + ".%23" + std::string(29, '9'));
   }
   SECTION("zero padding to the PC length is fine") {
     const Bits b = adi_bits(1, " 1A2B3", "X", "Y");
     const auto d = decode_epc(b.bytes(160), PcWord{0x5000});
-    check_decoded(d, EpcScheme::adi_var, "urn:epc:tag:adi-var:1.1A2B3.X.Y", "urn:epc:id:adi:1A2B3.X.Y");
+    check_decoded(d, EpcScheme::adi_var, "urn:epc:tag:adi-var:1.1A2B3.X.Y",
+                  "urn:epc:id:adi:1A2B3.X.Y");
     CHECK(d.bits == 160);
   }
 }
@@ -703,9 +763,10 @@ TEST_CASE("ADI-var character, length and termination rules") {
     check_raw(decode_epc(adi_bits(0, " 1A2B3", std::string(33, 'P'), "1").bytes()),
               EpcRawReason::field_out_of_range,
               "ADI-var part number is longer than 32 characters (TDS §14.5 ADI-var coding table)");
-    check_raw(decode_epc(adi_bits(0, " 1A2B3", "P", std::string(31, '1')).bytes()),
-              EpcRawReason::field_out_of_range,
-              "ADI-var serial number is longer than 30 characters (TDS §14.5 ADI-var coding table)");
+    check_raw(
+        decode_epc(adi_bits(0, " 1A2B3", "P", std::string(31, '1')).bytes()),
+        EpcRawReason::field_out_of_range,
+        "ADI-var serial number is longer than 30 characters (TDS §14.5 ADI-var coding table)");
   }
   SECTION("the serial needs at least one character besides '#'") {
     const char* text =
@@ -794,16 +855,18 @@ TEST_CASE("TDS headers of schemes garita does not decode name the scheme") {
 
 TEST_CASE("headers the TDS does not assign are unknown") {
   const char* plain = " is not assigned in TDS (§14.2)";
-  const char* sunset = " is not assigned in TDS (§14.2: reserved since the 64-bit encodings were withdrawn)";
+  const char* sunset =
+      " is not assigned in TDS (§14.2: reserved since the 64-bit encodings were withdrawn)";
   struct Row {
     std::uint8_t header;
     const char* name;
     const char* tail;
   };
   const Row rows[] = {
-      {0x01, "0x01", plain},  {0x07, "0x07", plain},  {0x08, "0x08", sunset}, {0x0F, "0x0F", sunset},
-      {0x10, "0x10", plain},  {0x2B, "0x2B", plain},  {0x42, "0x42", plain},  {0x7F, "0x7F", plain},
-      {0x80, "0x80", sunset}, {0xBF, "0xBF", sunset}, {0xCE, "0xCE", sunset}, {0xE2, "0xE2", plain},
+      {0x01, "0x01", plain},  {0x07, "0x07", plain},  {0x08, "0x08", sunset},
+      {0x0F, "0x0F", sunset}, {0x10, "0x10", plain},  {0x2B, "0x2B", plain},
+      {0x42, "0x42", plain},  {0x7F, "0x7F", plain},  {0x80, "0x80", sunset},
+      {0xBF, "0xBF", sunset}, {0xCE, "0xCE", sunset}, {0xE2, "0xE2", plain},
       {0xEF, "0xEF", plain},  {0xFC, "0xFC", plain},  {0xFF, "0xFF", plain},
   };
   for (const Row& r : rows) {
@@ -819,14 +882,18 @@ TEST_CASE("headers the TDS does not assign are unknown") {
 TEST_CASE("too few bits for a 96-bit scheme is truncated") {
   check_raw(decode_epc(hex("3074257BF7194E40")), EpcRawReason::truncated,
             "SGTIN-96 needs 96 bits but the EPC has 64");
-  check_raw(decode_epc(hex("31")), EpcRawReason::truncated, "SSCC-96 needs 96 bits but the EPC has 8");
+  check_raw(decode_epc(hex("31")), EpcRawReason::truncated,
+            "SSCC-96 needs 96 bits but the EPC has 8");
   check_raw(decode_epc(hex("3234257BF46072000000")), EpcRawReason::truncated,
             "SGLN-96 needs 96 bits but the EPC has 80");
-  check_raw(decode_epc(hex("33")), EpcRawReason::truncated, "GRAI-96 needs 96 bits but the EPC has 8");
-  check_raw(decode_epc(hex("34")), EpcRawReason::truncated, "GIAI-96 needs 96 bits but the EPC has 8");
+  check_raw(decode_epc(hex("33")), EpcRawReason::truncated,
+            "GRAI-96 needs 96 bits but the EPC has 8");
+  check_raw(decode_epc(hex("34")), EpcRawReason::truncated,
+            "GIAI-96 needs 96 bits but the EPC has 8");
   check_raw(decode_epc(hex("355AB1C6000303900000")), EpcRawReason::truncated,
             "GID-96 needs 96 bits but the EPC has 80");
-  check_raw(decode_epc(hex("2F")), EpcRawReason::truncated, "USDOD-96 needs 96 bits but the EPC has 8");
+  check_raw(decode_epc(hex("2F")), EpcRawReason::truncated,
+            "USDOD-96 needs 96 bits but the EPC has 8");
 }
 
 TEST_CASE("zero bits beyond the scheme are padding; non-zero bits are a length mismatch") {
@@ -849,7 +916,8 @@ TEST_CASE("zero bits beyond the scheme are padding; non-zero bits are a length m
     check_raw(decode_epc(hex("355AB1C6000303900000019080")), EpcRawReason::length_mismatch,
               "GID-96 ends at bit 96 but bits 96-103 are not all zero");
     check_raw(decode_epc(hex("3154257BF4499602D20000000000000000000000000000FF")),
-              EpcRawReason::length_mismatch, "SSCC-96 ends at bit 96 but bits 96-191 are not all zero");
+              EpcRawReason::length_mismatch,
+              "SSCC-96 ends at bit 96 but bits 96-191 are not all zero");
   }
 }
 
@@ -983,7 +1051,8 @@ TEST_CASE("toggle = 1 is an ISO UII: raw, AFI form of the raw URI") {
     CHECK(d.tag_uri == d.raw_uri);
   }
   SECTION("AFI 00") {
-    CHECK(decode_epc(sgtin, PcWord{0x3100}).raw_uri == "urn:epc:raw:96.x00.x3074257BF7194E4000001A85");
+    CHECK(decode_epc(sgtin, PcWord{0x3100}).raw_uri ==
+          "urn:epc:raw:96.x00.x3074257BF7194E4000001A85");
   }
   SECTION("an empty ISO UII keeps the AFI form") {
     const auto d = decode_epc(sgtin, PcWord{0x01C1});

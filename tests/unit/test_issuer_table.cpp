@@ -193,13 +193,15 @@ TEST_CASE("The shipped example issuer table loads", "[issuer]") {
   }
   // The simulator's document-type byte: 01 BCC ... 07 EDL.
   const std::pair<const char*, DocumentType> by_byte[] = {
-      {"01", DocumentType::bcc},    {"02", DocumentType::prc},   {"03", DocumentType::passport_card},
-      {"04", DocumentType::sentri}, {"05", DocumentType::nexus}, {"06", DocumentType::fast},
-      {"07", DocumentType::edl},    {"7F", DocumentType::other}};
+      {"01", DocumentType::bcc},           {"02", DocumentType::prc},
+      {"03", DocumentType::passport_card}, {"04", DocumentType::sentri},
+      {"05", DocumentType::nexus},         {"06", DocumentType::fast},
+      {"07", DocumentType::edl},           {"7F", DocumentType::other}};
   for (const auto& [byte, type] : by_byte) {
     CAPTURE(byte);
-    CHECK(table.match(epc_of(std::string("E2C0DE") + byte + "0000000000000A2A"), nullptr).document ==
-          type);
+    CHECK(
+        table.match(epc_of(std::string("E2C0DE") + byte + "0000000000000A2A"), nullptr).document ==
+        type);
   }
   const DecodedTid monza = tid_of(1, 0x160);
   const auto with_tid = table.match(epc_of("E2C0DE04000000000000002A"), &monza);

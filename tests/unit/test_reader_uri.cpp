@@ -70,7 +70,8 @@ TEST_CASE("bad reader URIs name what is wrong") {
   CHECK(bad("llrp://r r").find("not allowed") != std::string::npos);
   CHECK(bad("serial://dev/ttyUSB0").find("absolute device path") != std::string::npos);
   CHECK(bad("serial:///dev/ttyUSB0?baud=12345").find("baud '12345'") != std::string::npos);
-  CHECK(bad("serial:///dev/ttyUSB0?speed=9600").find("unknown serial option 'speed'") != std::string::npos);
+  CHECK(bad("serial:///dev/ttyUSB0?speed=9600").find("unknown serial option 'speed'") !=
+        std::string::npos);
   CHECK(bad("serial:///dev/ttyUSB0?baud").find("no '='") != std::string::npos);
   CHECK(bad("usb://1325").find("VID:PID") != std::string::npos);
   CHECK(bad("usb://13G5:c029").find("not two 4-digit hex") != std::string::npos);

@@ -41,11 +41,13 @@ bool parse_words(std::string_view what, std::string_view text, std::size_t max_b
   return true;
 }
 
-bool parse_word(std::string_view what, std::string_view text, std::uint16_t& out, std::ostream& err) {
+bool parse_word(std::string_view what, std::string_view text, std::uint16_t& out,
+                std::ostream& err) {
   std::vector<std::uint8_t> bytes;
   const std::error_code ec = parse_hex(text, bytes, 2);
   if (ec || bytes.size() != 2) {
-    err << "garita: " << what << " '" << text << "' must be exactly 4 hex digits (one 16-bit word)\n";
+    err << "garita: " << what << " '" << text
+        << "' must be exactly 4 hex digits (one 16-bit word)\n";
     return false;
   }
   out = static_cast<std::uint16_t>((bytes[0] << 8) | bytes[1]);

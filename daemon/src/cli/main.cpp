@@ -9,13 +9,17 @@
 #define GARITA_VERSION "unknown"
 #endif
 
-int main(int argc, char** argv) {
+namespace {
+
+int run(int argc, char** argv) {
   using namespace garita::daemon;
-  CLI::App app{"garita: RFID entry-lane tools for technicians (see docs/ and `garita COMMAND --help`)"};
+  CLI::App app{
+      "garita: RFID entry-lane tools for technicians (see docs/ and `garita COMMAND --help`)"};
   app.set_version_flag("--version", GARITA_VERSION);
   app.require_subcommand(1);
 
-  auto* decode = app.add_subcommand("decode", "Decode an EPC or TID read from a card and print JSON");
+  auto* decode =
+      app.add_subcommand("decode", "Decode an EPC or TID read from a card and print JSON");
   decode->require_subcommand(1);
 
   DecodeEpcOptions epc_options;
@@ -23,17 +27,21 @@ int main(int argc, char** argv) {
       "epc", "Decode an EPC (the card's RFID number): GS1 schemes, raw form, document type");
   epc->add_option("HEX", epc_options.epc_hex, "EPC bytes in hex, e.g. 3074257BF7194E4000001A85")
       ->required();
-  epc->add_option("--pc", epc_options.pc_hex, "The Gen2 PC word (4 hex digits); its length bits then set the EPC length");
-  epc->add_option("--xpc", epc_options.xpc_hex, "XPC_W1 [XPC_W2] (4 hex digits each), when the PC's XI bit is set")
+  epc->add_option("--pc", epc_options.pc_hex,
+                  "The Gen2 PC word (4 hex digits); its length bits then set the EPC length");
+  epc->add_option("--xpc", epc_options.xpc_hex,
+                  "XPC_W1 [XPC_W2] (4 hex digits each), when the PC's XI bit is set")
       ->expected(1, 2);
-  epc->add_option("--tid", epc_options.tid_hex, "The card's TID, so issuer rules that name a chip maker/model can match");
+  epc->add_option("--tid", epc_options.tid_hex,
+                  "The card's TID, so issuer rules that name a chip maker/model can match");
   epc->add_option("--issuers", epc_options.issuers,
-                  std::string("Issuer table (TOML) giving the document type; default ") + kDefaultIssuersPath +
-                      " when it exists");
+                  std::string("Issuer table (TOML) giving the document type; default ") +
+                      kDefaultIssuersPath + " when it exists");
 
   DecodeTidOptions tid_options;
   auto* tid = decode->add_subcommand("tid", "Decode a TID (the chip maker's tag identifier)");
-  tid->add_option("HEX", tid_options.tid_hex, "TID bytes in hex, e.g. E2801160200074CF085909AD")->required();
+  tid->add_option("HEX", tid_options.tid_hex, "TID bytes in hex, e.g. E2801160200074CF085909AD")
+      ->required();
 
   try {
     app.parse(argc, argv);
@@ -52,4 +60,18 @@ int main(int argc, char** argv) {
   if (*epc) return run_decode_epc(epc_options, std::cout, std::cerr);
   if (*tid) return run_decode_tid(tid_options, std::cout, std::cerr);
   return kExitBadInput;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    // Out of memory or a broken stdout: say so on one line, never a core dump.
+    std::cerr << "garita: " << e.what() << "\n";
+  } catch (...) {
+    std::cerr << "garita: unexpected error\n";
+  }
+  return 1;
 }

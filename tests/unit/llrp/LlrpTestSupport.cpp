@@ -141,7 +141,7 @@ std::string format_utc_microseconds(std::uint64_t microseconds) {
   const std::int64_t d = doy - (153 * mp + 2) / 5 + 1;
   const std::int64_t m = mp < 10 ? mp + 3 : mp - 9;
   const std::int64_t y = yoe + era * 400 + (m <= 2 ? 1 : 0);
-  char buf[40];
+  char buf[96];
   std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%06uZ", static_cast<long long>(y),
                 static_cast<long long>(m), static_cast<long long>(d), static_cast<long long>(secs_of_day / 3600),
                 static_cast<long long>(secs_of_day / 60 % 60), static_cast<long long>(secs_of_day % 60), fraction);

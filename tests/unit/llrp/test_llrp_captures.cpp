@@ -147,6 +147,8 @@ TEST_CASE("the 45-message stream through the lexer in chunks of 1, 7 and 1000 by
   const auto stream = read_file_bytes(capture_path("sllurp_ro_access_report_stream.bin"));
   const auto expected = parse_ltk_xml(read_file_text(capture_path("sllurp_ro_access_report_stream.bin.xml")));
   const auto whole = frame_all(stream);
+  std::size_t longest = 0;
+  for (const auto& m : whole) longest = std::max(longest, m.size());
   for (const std::size_t chunk : {std::size_t{1}, std::size_t{7}, std::size_t{1000}}) {
     INFO("chunk size " << chunk);
     FrameLexer lexer;
@@ -161,7 +163,7 @@ TEST_CASE("the 45-message stream through the lexer in chunks of 1, 7 and 1000 by
         CHECK(decoded.message_id == expected[got.size()].message_id);
         got.emplace_back(m.bytes.begin(), m.bytes.end());
       }));
-      CHECK(lexer.buffered_bytes() <= 44);  // never more than one (44-byte) message
+      CHECK(lexer.buffered_bytes() < longest);  // never more than part of one message
     }
     CHECK(got == whole);
     CHECK(lexer.buffered_bytes() == 0);

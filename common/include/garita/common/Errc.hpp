@@ -8,16 +8,16 @@
 namespace garita {
 
 enum class Errc {
-  hex_empty = 1,         // no hex digits at all
-  hex_odd_length,        // an odd number of hex digits: not whole bytes
-  hex_invalid_char,      // a character that is not a hex digit or separator
-  hex_too_long,          // more bytes than the caller allows
-  config_syntax,         // the file is not valid TOML
-  config_missing_key,    // a required key is absent
-  config_wrong_type,     // a key has the wrong TOML type
-  config_bad_value,      // a key has a value outside its allowed set/range
-  config_unknown_key,    // a key garita does not know (likely a typo)
-  io_error,              // a file could not be opened or read
+  hex_empty = 1,       // no hex digits at all
+  hex_odd_length,      // an odd number of hex digits: not whole bytes
+  hex_invalid_char,    // a character that is not a hex digit or separator
+  hex_too_long,        // more bytes than the caller allows
+  config_syntax,       // the file is not valid TOML
+  config_missing_key,  // a required key is absent
+  config_wrong_type,   // a key has the wrong TOML type
+  config_bad_value,    // a key has a value outside its allowed set/range
+  config_unknown_key,  // a key garita does not know (likely a typo)
+  io_error,            // a file could not be opened or read
 };
 
 const std::error_category& garita_category() noexcept;

@@ -48,15 +48,15 @@ std::string_view to_string(DocumentType type) noexcept;
 std::optional<DocumentType> document_type_from_string(std::string_view text) noexcept;
 
 struct IssuerRule {
-  std::string name;                     // label shown in decode output
-  std::string issuer;                   // e.g. "U.S. Department of State"
+  std::string name;    // label shown in decode output
+  std::string issuer;  // e.g. "U.S. Department of State"
   DocumentType document = DocumentType::unknown;
-  unsigned epc_bits = 96;               // EPC length the rule applies to
-  std::vector<std::uint8_t> prefix;     // compared to the EPC's leading bytes...
-  std::vector<std::uint8_t> mask;       // ...under this mask (same length as prefix)
+  unsigned epc_bits = 96;                 // EPC length the rule applies to
+  std::vector<std::uint8_t> prefix;       // compared to the EPC's leading bytes...
+  std::vector<std::uint8_t> mask;         // ...under this mask (same length as prefix)
   std::optional<std::uint16_t> tid_mdid;  // when set, the TID's MDID must equal it
   std::optional<std::uint16_t> tid_tmn;   // when set, the TID's TMN must equal it
-  std::string source;                   // "file:line" the rule came from
+  std::string source;                     // "file:line" the rule came from
 };
 
 struct DocumentMatch {

@@ -9,13 +9,13 @@
 namespace garita {
 
 struct ChipModel {
-  std::uint16_t tmn;        // 12-bit tag model number
-  std::string_view name;    // e.g. "Monza R6"
+  std::uint16_t tmn;      // 12-bit tag model number
+  std::string_view name;  // e.g. "Monza R6"
 };
 
 struct MaskDesigner {
-  std::uint16_t mdid;              // 9-bit mask-designer id
-  std::string_view manufacturer;   // e.g. "Impinj"
+  std::uint16_t mdid;             // 9-bit mask-designer id
+  std::string_view manufacturer;  // e.g. "Impinj"
   std::span<const ChipModel> chips;
 };
 

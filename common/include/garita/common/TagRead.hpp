@@ -48,11 +48,11 @@ using EpcBytes = InlineBytes<62>;
 using TidBytes = InlineBytes<32>;
 
 struct TagRead {
-  std::uint32_t reader_id = 0;  // index of the reader in the daemon's config
-  std::uint16_t antenna = 0;    // reader's antenna id, 1-based (LLRP AntennaID)
+  std::uint32_t reader_id = 0;      // index of the reader in the daemon's config
+  std::uint16_t antenna = 0;        // reader's antenna id, 1-based (LLRP AntennaID)
   std::optional<std::uint16_t> pc;  // Gen2 PC word, when the reader reports it
   EpcBytes epc;
-  TidBytes tid;                     // empty when the reader gave no TID
+  TidBytes tid;                                // empty when the reader gave no TID
   std::optional<std::int16_t> peak_rssi_cdbm;  // peak RSSI in hundredths of a dBm
 
   // Reader clock: UTC µs when the reader has a wall clock, else µs since

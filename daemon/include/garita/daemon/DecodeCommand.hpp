@@ -12,10 +12,11 @@ namespace garita::daemon {
 
 struct DecodeEpcOptions {
   std::string epc_hex;
-  std::optional<std::string> pc_hex;     // --pc: the 16-bit PC word
-  std::vector<std::string> xpc_hex;      // --xpc: XPC_W1 [XPC_W2]
-  std::optional<std::string> tid_hex;    // --tid: lets issuer rules that need the TID match
-  std::optional<std::string> issuers;    // --issuers FILE; default /etc/garita/issuers.toml if present
+  std::optional<std::string> pc_hex;   // --pc: the 16-bit PC word
+  std::vector<std::string> xpc_hex;    // --xpc: XPC_W1 [XPC_W2]
+  std::optional<std::string> tid_hex;  // --tid: lets issuer rules that need the TID match
+  std::optional<std::string>
+      issuers;  // --issuers FILE; default /etc/garita/issuers.toml if present
 };
 
 struct DecodeTidOptions {

@@ -1,6 +1,6 @@
 #pragma once
 // Which reader a lane talks to, as one URI in the configuration:
-//   llrp://host[:5084]                  LLRP over TCP (LLRP 1.1 §18: IANA port 5084)
+//   llrp://host[:5084]                  LLRP over TCP (IANA-assigned port 5084)
 //   llrps://host[:5085]                 LLRP over TLS (IANA port 5085)
 //   serial:///dev/ttyUSB0[?baud=115200] a serial/USB-CDC reader module
 //   usb://VID:PID[?serial=S]            a reader with vendor bulk endpoints (libusb)
@@ -17,13 +17,13 @@ enum class ReaderScheme : std::uint8_t { llrp, llrps, serial, usb };
 
 struct ReaderUri {
   ReaderScheme scheme = ReaderScheme::llrp;
-  std::string host;          // llrp, llrps: host name, IPv4, or IPv6 without brackets
-  std::uint16_t port = 0;    // llrp, llrps: defaulted to 5084 / 5085
-  std::string device;        // serial: absolute device path
-  unsigned baud = 0;         // serial: defaulted to 115200
-  std::uint16_t vid = 0;     // usb
-  std::uint16_t pid = 0;     // usb
-  std::string usb_serial;    // usb: optional iSerial to pick one of several
+  std::string host;        // llrp, llrps: host name, IPv4, or IPv6 without brackets
+  std::uint16_t port = 0;  // llrp, llrps: defaulted to 5084 / 5085
+  std::string device;      // serial: absolute device path
+  unsigned baud = 0;       // serial: defaulted to 115200
+  std::uint16_t vid = 0;   // usb
+  std::uint16_t pid = 0;   // usb
+  std::string usb_serial;  // usb: optional iSerial to pick one of several
 
   // Canonical text form, defaults filled in (for logs and status).
   std::string to_string() const;

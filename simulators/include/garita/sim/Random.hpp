@@ -30,10 +30,12 @@ constexpr std::uint64_t hash2(std::uint64_t a, std::uint64_t b) noexcept {
   return mix64(a ^ mix64(b + 0x9E3779B97F4A7C15ULL));
 }
 
-// A uniform double in the open interval (0, 1) from 53 bits of `bits`:
-// never exactly 0 or 1, so log() and the inverse normal CDF are always finite.
+// A uniform double in the open interval (0, 1) from the top 52 bits of
+// `bits`, centred in its cell: never exactly 0 or 1 (with 53 bits the top
+// cell would round up to 1.0), so log() and the inverse normal CDF are
+// always finite.
 constexpr double unit_open(std::uint64_t bits) noexcept {
-  return (static_cast<double>(bits >> 11) + 0.5) * 0x1.0p-53;
+  return (static_cast<double>(bits >> 12) + 0.5) * 0x1.0p-52;
 }
 
 // Standard normal quantile (Acklam's rational approximation, relative error
@@ -81,6 +83,14 @@ class Rng {
       x += 0x9E3779B97F4A7C15ULL;
       word = mix64(x);
     }
+  }
+
+  // Sets the raw state (for checking against the reference generator).
+  void set_state(std::uint64_t s0, std::uint64_t s1, std::uint64_t s2, std::uint64_t s3) noexcept {
+    s_[0] = s0;
+    s_[1] = s1;
+    s_[2] = s2;
+    s_[3] = s3;
   }
 
   std::uint64_t next_u64() noexcept {

@@ -92,6 +92,11 @@ class TrafficModel {
   // Moves the retained records out (bounded memory in long runs).
   std::vector<GroundTruthRecord> take_truth();
 
+  // The channel (1..channel_count) reader `reader` is on at time t_us.
+  // Readers hop on a fixed pseudo-random sequence, so this is known for any
+  // time (an LLRP simulator can report it between reads).
+  std::uint16_t channel_at(std::uint16_t reader, std::int64_t t_us) const;
+
   const TrafficConfig& config() const noexcept;
   std::span<const AntennaInfo> antennas() const noexcept;
 

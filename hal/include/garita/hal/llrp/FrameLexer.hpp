@@ -1,5 +1,5 @@
 #pragma once
-// Splits an LLRP byte stream (TCP, LLRP 1.1 §19) into whole messages.
+// Splits an LLRP byte stream (TCP transport) into whole messages.
 //
 // Feed it whatever each read returned: one message split over many chunks,
 // many messages in one chunk, or both. Messages lying wholly inside a chunk

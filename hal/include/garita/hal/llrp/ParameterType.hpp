@@ -6,6 +6,11 @@
 // TV table and EdgeX device-rfid-llrp-go's LLRP 1.1 definitions (types 15,
 // 19, 20 and 355-365 are LLRP 1.1 additions).
 //
+// Section numbers cited across this codec are LLRP 1.1's. They were mapped
+// from the LTK's LLRP 1.0.1 references: 1.1 inserted §9 (protocol version
+// management), moving 1.0.1 chapters 9-18 up by one (ROSpec 10.2 -> 11.2,
+// binary encoding 16 -> 17, TCP transport 18 -> 19).
+//
 // A TV parameter (LLRP 1.1 §17.2.1.1) is 1 bit set + 7-bit type + a body
 // whose size only the type tells; a TLV (§17.2.1.2) is 6 reserved bits +
 // 10-bit type + 16-bit length (header included) + body.
