@@ -5,7 +5,7 @@
 # crossings written to SQLite, replaces this once the lane daemon exists.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/build.sh release garita >/dev/null
+scripts/build.sh release garita
 garita=build/release/daemon/garita
 issuers=config/issuers.example.toml
 out=${GARITA_DEMO_OUT:-build/demo}

@@ -3,7 +3,7 @@
 # configured debug build for compile_commands.json and generated sources.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/build.sh debug >/dev/null
+scripts/build.sh debug
 mapfile -t sources < <(git ls-files '*.cpp' '*.hpp' | grep -v '^tests/data/')
 clang-format --dry-run --Werror "${sources[@]}"
 mapfile -t tidy < <(git ls-files 'common/*.cpp' 'hal/*.cpp' 'daemon/*.cpp' 'firmware/*.cpp' 'simulators/*.cpp')

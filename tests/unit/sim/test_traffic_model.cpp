@@ -369,6 +369,25 @@ TEST_CASE("a step-back leaves a read gap over 2 s but is one crossing in truth")
     }
     CHECK(gap == card_record(r, id).max_read_gap_true_lane_us);
   }
+
+  // With fading too: the retreat goes past the hard read bound, so the gap
+  // is at least the wait out there (>= 2 s) however lucky the fades.
+  TrafficConfig d = one_lane(TrafficConfig{});
+  d.seed = 19;
+  d.behaviour.step_back_probability = 1.0;
+  d.behaviour.lingerer_probability = 0;
+  d.behaviour.shielded_probability = 0;
+  d.behaviour.extra_tag_probability = 0;
+  d.behaviour.group_probability = 0;
+  const Run f = run_for(d, 1200);
+  REQUIRE(f.truth.size() > 40);
+  CHECK(f.truth.size() == f.arrived);
+  std::size_t detectable = 0;
+  for (const auto& t : f.truth) {
+    if (t.reads_true_lane >= 2) CHECK(t.max_read_gap_true_lane_us > 2 * kSecond);
+    if (t.detectable) ++detectable;
+  }
+  CHECK(detectable >= f.truth.size() * 95 / 100);
 }
 
 TEST_CASE("shielded cards give at most one read and are not detectable") {
