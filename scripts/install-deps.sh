@@ -12,7 +12,7 @@ PKGS=(
   libcli11-dev libtomlplusplus-dev
   catch2 libbenchmark-dev
   clang clang-tidy clang-format libclang-rt-14-dev
-  openssl
+  openssl tshark
 )
 
 missing=()

@@ -7,7 +7,7 @@ namespace {
 
 // Buffers above this are given back once their message is done, so one large
 // message does not pin its memory for the life of the connection.
-constexpr std::size_t kRetainedCapacity = 64 * 1024;
+constexpr std::size_t kRetainedCapacity = std::size_t{64} * 1024;
 
 void append(std::vector<std::uint8_t>& to, std::span<const std::uint8_t>& from, std::size_t count) {
   to.insert(to.end(), from.begin(), from.begin() + static_cast<std::ptrdiff_t>(count));

@@ -136,7 +136,7 @@ std::error_code read_inventory_parameter_spec(std::span<const std::uint8_t> body
     if (p.type != ParameterType::antenna_configuration) continue;
     AntennaConfiguration c;
     if (auto ec = read_antenna_configuration(p.body, c)) return ec;
-    out.antenna_configurations.push_back(std::move(c));
+    out.antenna_configurations.push_back(c);
   }
   return walker.error();
 }

@@ -63,7 +63,7 @@ double median(std::vector<double> v) {
 
 }  // namespace
 
-TEST_CASE("the same seed gives an identical stream; another seed does not") {
+TEST_CASE("the same seed gives an identical stream and another seed does not") {
   TrafficConfig c;
   c.seed = 12345;
   const Run a = run_for(c, 600);
