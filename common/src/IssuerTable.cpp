@@ -28,6 +28,7 @@
 #include "garita/common/Errc.hpp"
 #include "garita/common/Hex.hpp"
 #include "garita/common/Tid.hpp"
+#include "garita/common/TextFile.hpp"
 
 namespace garita {
 namespace {
@@ -580,33 +581,8 @@ std::error_code IssuerTable::load_file(const std::filesystem::path& path, Issuer
     source = path.string();
     // An issuers file is a few kilobytes; anything this big is not one.
     constexpr std::size_t kMaxFileBytes = 4u << 20;
-    errno = 0;
-    std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(source.c_str(), "rb"),
-                                                         &std::fclose);
-    if (!file) {
-      const int err = errno;
-      error = source + ": cannot open the issuer table: " +
-              (err != 0 ? std::generic_category().message(err) : std::string("unknown error"));
-      return Errc::io_error;
-    }
     std::string text;
-    std::array<char, 8192> buffer{};
-    for (;;) {
-      const std::size_t n = std::fread(buffer.data(), 1, buffer.size(), file.get());
-      text.append(buffer.data(), n);
-      if (text.size() > kMaxFileBytes) {
-        error = source + ": is larger than " + std::to_string(kMaxFileBytes >> 20) +
-                " MiB; that is not an issuer table";
-        return Errc::io_error;
-      }
-      if (n < buffer.size()) break;
-    }
-    if (std::ferror(file.get()) != 0) {
-      const int err = errno;
-      error = source + ": cannot read the issuer table: " +
-              (err != 0 ? std::generic_category().message(err) : std::string("read error"));
-      return Errc::io_error;
-    }
+    if (auto ec = read_text_file(path, "the issuer table", kMaxFileBytes, text, error)) return ec;
     return parse(text, source, out, error);
   } catch (const std::exception& e) {
     return unexpected_failure(source, error, e.what());

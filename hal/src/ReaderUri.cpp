@@ -59,10 +59,26 @@ bool for_each_query(std::string_view query, std::string& why, F&& on) {
 }
 
 std::error_code parse_network(std::string_view rest, ReaderUri& out, std::string& why) {
+  std::string_view query;
   if (const std::size_t q = rest.find('?'); q != std::string_view::npos) {
-    return fail(why,
-                "llrp URIs take no query options (got '?" + std::string(rest.substr(q + 1)) + "')");
+    query = rest.substr(q + 1);
+    rest = rest.substr(0, q);
+    if (query.empty()) return fail(why, "empty query after '?'");
   }
+  const bool query_ok = for_each_query(query, why, [&](std::string_view key, std::string_view value) {
+    if (key == "listen") {
+      if (value != "1" && value != "0") {
+        why = "listen '" + std::string(value) + "' must be 1 (the reader dials garita) or 0";
+        return false;
+      }
+      out.listen = value == "1";
+      return true;
+    }
+    why = "unknown llrp option '" + std::string(key) +
+          "' (llrp URIs take no query options except listen=1)";
+    return false;
+  });
+  if (!query_ok) return make_error_code(Errc::config_bad_value);
   if (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
   if (rest.find('/') != std::string_view::npos) {
     return fail(why, "llrp URIs take no path (got '" + std::string(rest) + "')");
@@ -188,6 +204,7 @@ std::string ReaderUri::to_string() const {
         s += host;
       }
       s += ':' + std::to_string(port);
+      if (listen) s += "?listen=1";
       break;
     case ReaderScheme::serial: s += device + "?baud=" + std::to_string(baud); break;
     case ReaderScheme::usb: {

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "garita/daemon/ConfigCommand.hpp"
 #include "garita/daemon/DecodeCommand.hpp"
 
 #ifndef GARITA_VERSION
@@ -43,6 +44,14 @@ int run(int argc, char** argv) {
   tid->add_option("HEX", tid_options.tid_hex, "TID bytes in hex, e.g. E2801160200074CF085909AD")
       ->required();
 
+  auto* config = app.add_subcommand("config", "Check garitad's configuration file");
+  config->require_subcommand(1);
+  std::string config_path;
+  auto* config_check = config->add_subcommand(
+      "check", "Validate a config exactly as garitad does at start, and print what it says");
+  config_check->add_option("FILE", config_path, "The configuration, e.g. /etc/garita/garitad.toml")
+      ->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -59,6 +68,7 @@ int run(int argc, char** argv) {
 
   if (*epc) return run_decode_epc(epc_options, std::cout, std::cerr);
   if (*tid) return run_decode_tid(tid_options, std::cout, std::cerr);
+  if (*config_check) return run_config_check(config_path, std::cout, std::cerr);
   return kExitBadInput;
 }
 

@@ -48,7 +48,8 @@ void to_tag_read(const TagReport& report, const TagReadContext& context, TagRead
   out.host_utc_us = context.host_utc_us;
   out.host_mono_us = context.host_mono_us;
   out.channel = report.channel_index;
-  out.seen_count = report.tag_seen_count.value_or(1);
+  // TagSeenCount is at least 1 for a tag that was reported at all.
+  out.seen_count = std::max<std::uint32_t>(report.tag_seen_count.value_or(1), 1);
 }
 
 }  // namespace garita::hal::llrp

@@ -17,4 +17,13 @@ set(GARITA_HAL_LLRP_SOURCES
   ${CMAKE_CURRENT_SOURCE_DIR}/src/llrp/RoSpec.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/llrp/StatusMessage.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/llrp/TagReport.cpp
+
+  # The LLRP client driver (I/O: Asio, TLS); the codec above stays pure.
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/llrp/LlrpClient.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/llrp/LlrpClientConnector.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/llrp/LlrpClientSession.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/llrp/LlrpClientSetup.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/llrp/LlrpClientTagRead.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/llrp/LlrpClientText.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/llrp/LlrpClientTls.cpp
 )

@@ -2,6 +2,9 @@
 // Which reader a lane talks to, as one URI in the configuration:
 //   llrp://host[:5084]                  LLRP over TCP (IANA-assigned port 5084)
 //   llrps://host[:5085]                 LLRP over TLS (IANA port 5085)
+//   llrp://0.0.0.0[:5084]?listen=1      LLRP, the reader dials garita (LLRP 1.1
+//                                       §19 reader-initiated connection); the
+//                                       host is the local address to listen on
 //   serial:///dev/ttyUSB0[?baud=115200] a serial/USB-CDC reader module
 //   usb://VID:PID[?serial=S]            a reader with vendor bulk endpoints (libusb)
 // Parsing is strict: an unknown scheme, a bad port or an unknown query key
@@ -19,6 +22,7 @@ struct ReaderUri {
   ReaderScheme scheme = ReaderScheme::llrp;
   std::string host;        // llrp, llrps: host name, IPv4, or IPv6 without brackets
   std::uint16_t port = 0;  // llrp, llrps: defaulted to 5084 / 5085
+  bool listen = false;     // llrp, llrps: wait for the reader to connect to host:port
   std::string device;      // serial: absolute device path
   unsigned baud = 0;       // serial: defaulted to 115200
   std::uint16_t vid = 0;   // usb

@@ -1,0 +1,77 @@
+#pragma once
+// garitad's configuration: the port, its readers, its lanes (which reader
+// antennas belong to which lane, with what role and debounce settings), the
+// crossing database and the issuer table. One TOML file, validated whole at
+// start: the first problem is reported as "FILE:LINE: KEY: what" and the
+// daemon does not start half-configured. Format: docs/configuration.md and
+// config/garitad.example.toml.
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include "garita/common/IssuerTable.hpp"
+
+namespace garita::config {
+
+enum class AntennaRole : std::uint8_t { both, entry, exit };
+std::string_view to_string(AntennaRole role) noexcept;
+
+struct ReaderSettings {
+  std::string id;        // referenced by lanes, e.g. "r1"
+  std::string uri;       // llrp://..., serial://... (validated by the daemon with hal's parser)
+  std::uint32_t uri_line = 0;  // where `uri` is, for the daemon's messages
+  std::string tls_ca;    // llrps: CA file that signed the reader's certificate
+  std::string tls_cert;  // llrps: our client certificate file
+  std::string tls_key;   // llrps: its private key file (never inline key material)
+};
+
+struct LaneAntenna {
+  std::string reader;    // ReaderSettings::id
+  std::uint16_t antenna = 1;
+  AntennaRole role = AntennaRole::both;
+};
+
+// Debounce settings (docs/lane-pipeline.md says what each does).
+struct DebounceSettings {
+  double gap_s = 2.0;          // a session closes after this long without a read
+  std::uint32_t min_reads = 2; // reads needed for a crossing...
+  double min_rssi_dbm = -90.0; // ...at or above this RSSI
+  double rearm_s = 60.0;       // a new session this soon after a crossing extends it
+  std::uint32_t max_open_sessions = 4096;  // per lane; a flood of EPCs cannot grow memory
+};
+
+struct LaneSettings {
+  std::string id;        // e.g. "P01": stored with every crossing
+  std::vector<LaneAntenna> antennas;
+  DebounceSettings debounce;
+};
+
+struct StoreSettings {
+  std::filesystem::path path;    // relative paths are relative to the config file's folder
+  bool raw_reads = false;        // opt-in diagnostic capture of raw reads (data minimisation)
+  double raw_reads_retention_hours = 24;
+  double group_commit_ms = 5;    // how long the writer gathers crossings into one transaction
+};
+
+struct SiteConfig {
+  std::filesystem::path source;  // the file it came from
+  std::string port_code;         // e.g. "SYS" (San Ysidro)
+  std::string time_zone;         // IANA name, e.g. "America/Tijuana"
+  StoreSettings store;
+  std::vector<ReaderSettings> readers;
+  std::vector<LaneSettings> lanes;
+  IssuerTable issuers;
+  std::filesystem::path issuers_file;  // when the table comes from its own file
+};
+
+// Reads and validates `path`. On failure returns a garita Errc and sets
+// `error` to one line naming the file, line and key.
+std::error_code load_site_config(const std::filesystem::path& path, SiteConfig& out,
+                                 std::string& error);
+// The same from text; `source` names it in messages and anchors relative paths.
+std::error_code parse_site_config(std::string_view text, const std::filesystem::path& source,
+                                  SiteConfig& out, std::string& error);
+
+}  // namespace garita::config

@@ -1,0 +1,362 @@
+// Parsing and validation of garitad's configuration (SiteConfig.hpp). Every
+// check that can be made without touching the network or the database is
+// made here, so a bad file is refused at start with a message naming the
+// line, not discovered at 3 a.m. when a lane goes quiet.
+#include "garita/common/config/SiteConfig.hpp"
+
+#include <toml++/toml.h>
+
+#include <cmath>
+#include <set>
+
+#include "garita/common/TextFile.hpp"
+#include "garita/common/config/TomlTableReader.hpp"
+
+namespace garita::config {
+namespace {
+
+// Lane and reader ids end up in crossing ids, logs and URLs: keep them short
+// and plain.
+bool is_plain_id(std::string_view id) {
+  if (id.empty() || id.size() > 16) return false;
+  for (char c : id) {
+    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                    c == '-' || c == '_';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+bool is_port_code(std::string_view code) {
+  if (code.size() < 2 || code.size() > 8) return false;
+  for (char c : code) {
+    if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) return false;
+  }
+  return true;
+}
+
+// IANA zone names are checked against the system's tz database when it is
+// installed (Debian's tzdata); the daemon needs it to print local times.
+bool is_known_time_zone(std::string_view name) {
+  const std::filesystem::path db = "/usr/share/zoneinfo";
+  std::error_code ec;
+  if (!std::filesystem::is_directory(db, ec)) return true;  // cannot check here
+  if (name.empty() || name.find("..") != std::string_view::npos || name.front() == '/') {
+    return false;
+  }
+  return std::filesystem::is_regular_file(db / name, ec);
+}
+
+class SiteParser {
+ public:
+  SiteParser(const toml::table& root, const std::filesystem::path& source, ErrorSink& errors,
+             SiteConfig& out)
+      : root_(root, "", errors), source_(source), errors_(errors), out_(out) {}
+
+  std::error_code parse() {
+    if (auto ec = root_.only_keys({"site", "database", "issuers_file", "issuer", "reader", "lane",
+                                   "lane_defaults"})) {
+      return ec;
+    }
+    if (auto ec = parse_site()) return ec;
+    if (auto ec = parse_database()) return ec;
+    if (auto ec = parse_issuers()) return ec;
+    if (auto ec = parse_readers()) return ec;
+    if (auto ec = parse_lane_defaults()) return ec;
+    return parse_lanes();
+  }
+
+ private:
+  std::error_code parse_site() {
+    const toml::table* site = nullptr;
+    if (auto ec = root_.optional_table("site", site)) return ec;
+    if (site == nullptr) {
+      return root_.fail(Errc::config_missing_key, "site",
+                        "missing [site] table (port_code and time_zone)");
+    }
+    TomlTableReader r(*site, "site", errors_);
+    if (auto ec = r.only_keys({"port_code", "time_zone"})) return ec;
+    if (auto ec = r.required_string("port_code", out_.port_code,
+                                    "the port of entry's code, e.g. port_code = \"SYS\"")) {
+      return ec;
+    }
+    if (!is_port_code(out_.port_code)) {
+      return r.fail(Errc::config_bad_value, "port_code",
+                    in_quotes(out_.port_code) + " must be 2 to 8 upper-case letters or digits");
+    }
+    if (auto ec = r.required_string("time_zone", out_.time_zone,
+                                    "the port's IANA time zone, e.g. \"America/Tijuana\"")) {
+      return ec;
+    }
+    if (!is_known_time_zone(out_.time_zone)) {
+      return r.fail(Errc::config_bad_value, "time_zone",
+                    in_quotes(out_.time_zone) + " is not a time zone in /usr/share/zoneinfo " +
+                        "(e.g. \"America/Tijuana\")");
+    }
+    return {};
+  }
+
+  std::error_code parse_database() {
+    const toml::table* db = nullptr;
+    if (auto ec = root_.optional_table("database", db)) return ec;
+    if (db == nullptr) {
+      return root_.fail(Errc::config_missing_key, "database",
+                        "missing [database] table (path of the crossings database)");
+    }
+    TomlTableReader r(*db, "database", errors_);
+    if (auto ec = r.only_keys({"path", "raw_reads", "raw_reads_retention_hours",
+                               "group_commit_ms"})) {
+      return ec;
+    }
+    std::string path;
+    if (auto ec = r.required_string("path", path,
+                                    "e.g. path = \"/var/lib/garita/crossings.db\"")) {
+      return ec;
+    }
+    out_.store.path = resolve(path);
+    if (auto ec = r.optional_bool("raw_reads", out_.store.raw_reads)) return ec;
+    if (auto ec = r.optional_number("raw_reads_retention_hours", 0.1, 24.0 * 30,
+                                    out_.store.raw_reads_retention_hours)) {
+      return ec;
+    }
+    return r.optional_number("group_commit_ms", 0, 1000, out_.store.group_commit_ms);
+  }
+
+  std::error_code parse_issuers() {
+    std::string file;
+    if (auto ec = root_.optional_string("issuers_file", file)) return ec;
+    const toml::array* inline_rules = nullptr;
+    if (auto ec = root_.optional_table_array("issuer", inline_rules)) return ec;
+    if (!file.empty() && inline_rules != nullptr) {
+      return root_.fail(Errc::config_bad_value, "issuers_file",
+                        "give the issuer table either as issuers_file or as [[issuer]] blocks "
+                        "in this file, not both");
+    }
+    std::string why;
+    if (!file.empty()) {
+      out_.issuers_file = resolve(file);
+      if (auto ec = IssuerTable::load_file(out_.issuers_file, out_.issuers, why)) {
+        return root_.fail(ec == Errc::io_error ? Errc::io_error : Errc::config_bad_value,
+                          "issuers_file", why);
+      }
+      return {};
+    }
+    if (inline_rules != nullptr) {
+      if (auto ec = IssuerTable::from_toml(*inline_rules, source_.string(), out_.issuers, why)) {
+        // The issuer parser already wrote "FILE:LINE: issuer[N].KEY: ..." itself.
+        return errors_.pass_on(ec, std::move(why));
+      }
+    }
+    return {};
+  }
+
+  std::error_code parse_readers() {
+    const toml::array* readers = nullptr;
+    if (auto ec = root_.optional_table_array("reader", readers)) return ec;
+    if (readers == nullptr || readers->empty()) {
+      return root_.fail(Errc::config_missing_key, "reader",
+                        "no [[reader]] blocks: a lane needs at least one reader");
+    }
+    std::set<std::string> ids;
+    for (std::size_t i = 0; i < readers->size(); ++i) {
+      const toml::table& t = *readers->get(i)->as_table();
+      TomlTableReader r(t, "reader[" + std::to_string(i + 1) + "]", errors_);
+      if (auto ec = r.only_keys({"id", "uri", "tls_ca", "tls_cert", "tls_key"})) return ec;
+      ReaderSettings reader;
+      if (auto ec = r.required_string("id", reader.id, "e.g. id = \"r1\"")) return ec;
+      if (!is_plain_id(reader.id)) {
+        return r.fail(Errc::config_bad_value, "id",
+                      in_quotes(reader.id) + " must be 1 to 16 letters, digits, '-' or '_'");
+      }
+      if (!ids.insert(reader.id).second) {
+        return r.fail(Errc::config_bad_value, "id",
+                      "reader id " + in_quotes(reader.id) + " is used twice");
+      }
+      if (auto ec = r.required_string("uri", reader.uri,
+                                      "e.g. uri = \"llrp://10.0.4.21\" or "
+                                      "\"serial:///dev/ttyUSB0?baud=115200\"")) {
+        return ec;
+      }
+      reader.uri_line = line_of(*t.get("uri"));
+      for (auto [key, field] : {std::pair{"tls_ca", &reader.tls_ca},
+                                std::pair{"tls_cert", &reader.tls_cert},
+                                std::pair{"tls_key", &reader.tls_key}}) {
+        std::string value;
+        if (auto ec = r.optional_string(key, value)) return ec;
+        if (!value.empty()) *field = resolve(value).string();
+      }
+      const bool any_tls = !reader.tls_ca.empty() || !reader.tls_cert.empty() ||
+                           !reader.tls_key.empty();
+      if (any_tls && reader.uri.rfind("llrps://", 0) != 0) {
+        return r.fail(Errc::config_bad_value, "uri",
+                      "tls_ca/tls_cert/tls_key are only used with llrps:// readers");
+      }
+      if (reader.uri.rfind("llrps://", 0) == 0 && reader.tls_ca.empty()) {
+        return r.fail(Errc::config_missing_key, "tls_ca",
+                      "an llrps:// reader needs tls_ca: the CA file that signed its certificate");
+      }
+      if (reader.tls_cert.empty() != reader.tls_key.empty()) {
+        return r.fail(Errc::config_bad_value, reader.tls_cert.empty() ? "tls_cert" : "tls_key",
+                      "give both tls_cert and tls_key (the client certificate and its key), or "
+                      "neither");
+      }
+      out_.readers.push_back(std::move(reader));
+    }
+    return {};
+  }
+
+  std::error_code parse_debounce(TomlTableReader& r, DebounceSettings& d) {
+    if (auto ec = r.optional_number("gap_s", 0.1, 60, d.gap_s)) return ec;
+    std::int64_t min_reads = d.min_reads;
+    if (auto ec = r.optional_int("min_reads", 1, 1000, min_reads)) return ec;
+    d.min_reads = static_cast<std::uint32_t>(min_reads);
+    if (auto ec = r.optional_number("min_rssi_dbm", -128, 0, d.min_rssi_dbm)) return ec;
+    if (auto ec = r.optional_number("rearm_s", 0, 3600, d.rearm_s)) return ec;
+    std::int64_t max_open = d.max_open_sessions;
+    if (auto ec = r.optional_int("max_open_sessions", 16, 1000000, max_open)) return ec;
+    d.max_open_sessions = static_cast<std::uint32_t>(max_open);
+    return {};
+  }
+
+  std::error_code parse_lane_defaults() {
+    const toml::table* t = nullptr;
+    if (auto ec = root_.optional_table("lane_defaults", t)) return ec;
+    if (t == nullptr) return {};
+    TomlTableReader r(*t, "lane_defaults", errors_);
+    if (auto ec = r.only_keys({"gap_s", "min_reads", "min_rssi_dbm", "rearm_s", "max_open_sessions"})) {
+      return ec;
+    }
+    return parse_debounce(r, defaults_);
+  }
+
+  std::error_code parse_lanes() {
+    const toml::array* lanes = nullptr;
+    if (auto ec = root_.optional_table_array("lane", lanes)) return ec;
+    if (lanes == nullptr || lanes->empty()) {
+      return root_.fail(Errc::config_missing_key, "lane", "no [[lane]] blocks");
+    }
+    std::set<std::string> ids;
+    std::set<std::pair<std::string, std::uint16_t>> used_antennas;
+    for (std::size_t i = 0; i < lanes->size(); ++i) {
+      const toml::table& t = *lanes->get(i)->as_table();
+      TomlTableReader r(t, "lane[" + std::to_string(i + 1) + "]", errors_);
+      if (auto ec = r.only_keys({"id", "antenna", "gap_s", "min_reads", "min_rssi_dbm", "rearm_s",
+                                 "max_open_sessions"})) {
+        return ec;
+      }
+      LaneSettings lane;
+      lane.debounce = defaults_;
+      if (auto ec = r.required_string("id", lane.id, "e.g. id = \"P01\"")) return ec;
+      if (!is_plain_id(lane.id)) {
+        return r.fail(Errc::config_bad_value, "id",
+                      in_quotes(lane.id) + " must be 1 to 16 letters, digits, '-' or '_'");
+      }
+      if (!ids.insert(lane.id).second) {
+        return r.fail(Errc::config_bad_value, "id", "lane id " + in_quotes(lane.id) + " is used twice");
+      }
+      if (auto ec = parse_debounce(r, lane.debounce)) return ec;
+      const toml::array* antennas = nullptr;
+      if (auto ec = r.optional_table_array("antenna", antennas)) return ec;
+      if (antennas == nullptr || antennas->empty()) {
+        return r.fail(Errc::config_missing_key, "antenna",
+                      "a lane needs at least one [[lane.antenna]] block (reader and antenna)");
+      }
+      for (std::size_t a = 0; a < antennas->size(); ++a) {
+        const toml::table& at = *antennas->get(a)->as_table();
+        TomlTableReader ar(at, r.label_for("antenna[" + std::to_string(a + 1) + "]"), errors_);
+        if (auto ec = ar.only_keys({"reader", "antenna", "role"})) return ec;
+        LaneAntenna la;
+        if (auto ec = ar.required_string("reader", la.reader, "the id of a [[reader]]")) return ec;
+        bool found = false;
+        for (const ReaderSettings& rs : out_.readers) found = found || rs.id == la.reader;
+        if (!found) {
+          return ar.fail(Errc::config_bad_value, "reader",
+                         "no [[reader]] has id " + in_quotes(la.reader));
+        }
+        std::int64_t number = 0;
+        if (auto ec = ar.required_int("antenna", 1, 65535, number,
+                                      "the reader's antenna port number, from 1")) {
+          return ec;
+        }
+        la.antenna = static_cast<std::uint16_t>(number);
+        if (!used_antennas.emplace(la.reader, la.antenna).second) {
+          return ar.fail(Errc::config_bad_value, "antenna",
+                         "antenna " + std::to_string(la.antenna) + " of reader " +
+                             in_quotes(la.reader) + " is already given to a lane");
+        }
+        std::string role = "both";
+        if (auto ec = ar.optional_string("role", role)) return ec;
+        if (role == "entry") {
+          la.role = AntennaRole::entry;
+        } else if (role == "exit") {
+          la.role = AntennaRole::exit;
+        } else if (role == "both") {
+          la.role = AntennaRole::both;
+        } else {
+          return ar.fail(Errc::config_bad_value, "role",
+                         "unknown role " + in_quotes(role) + " (expected entry, exit or both)");
+        }
+        lane.antennas.push_back(std::move(la));
+      }
+      out_.lanes.push_back(std::move(lane));
+    }
+    return {};
+  }
+
+  std::filesystem::path resolve(const std::string& path) const {
+    std::filesystem::path p(path);
+    if (p.is_relative()) p = source_.parent_path() / p;
+    return p.lexically_normal();
+  }
+
+  TomlTableReader root_;
+  const std::filesystem::path& source_;
+  ErrorSink& errors_;
+  SiteConfig& out_;
+  DebounceSettings defaults_;
+};
+
+}  // namespace
+
+std::string_view to_string(AntennaRole role) noexcept {
+  switch (role) {
+    case AntennaRole::both: return "both";
+    case AntennaRole::entry: return "entry";
+    case AntennaRole::exit: return "exit";
+  }
+  return "both";
+}
+
+std::error_code parse_site_config(std::string_view text, const std::filesystem::path& source,
+                                  SiteConfig& out, std::string& error) {
+  error.clear();
+  SiteConfig parsed;
+  parsed.source = source;
+  ErrorSink errors(source.string(), error);
+  try {
+    const toml::table root = toml::parse(text, source.string());
+    SiteParser parser(root, source, errors, parsed);
+    if (auto ec = parser.parse()) return ec;
+  } catch (const toml::parse_error& e) {
+    return errors.fail(Errc::config_syntax, e.source().begin.line, "",
+                       "not valid TOML: " + std::string(e.description()));
+  } catch (const std::exception& e) {
+    // toml++ reports syntax through parse_result; anything else is memory.
+    return errors.fail(Errc::config_syntax, 0, "", std::string("could not be read: ") + e.what());
+  }
+  out = std::move(parsed);
+  return {};
+}
+
+std::error_code load_site_config(const std::filesystem::path& path, SiteConfig& out,
+                                 std::string& error) {
+  // A garitad config is a few kilobytes.
+  constexpr std::size_t kMaxConfigBytes = 1u << 20;
+  std::string text;
+  if (auto ec = read_text_file(path, "the configuration file", kMaxConfigBytes, text, error)) {
+    return ec;
+  }
+  return parse_site_config(text, path, out, error);
+}
+
+}  // namespace garita::config

@@ -1,0 +1,39 @@
+#include "garita/daemon/ConfigCommand.hpp"
+
+#include <ostream>
+
+#include "garita/daemon/DecodeCommand.hpp"
+#include "garita/daemon/SiteCheck.hpp"
+
+namespace garita::daemon {
+
+int run_config_check(const std::string& path, std::ostream& out, std::ostream& err) {
+  config::SiteConfig site;
+  std::string error;
+  if (load_and_check_site(path, site, error)) {
+    err << "garita: " << error << "\n";
+    return kExitBadInput;
+  }
+  out << path << ": OK\n";
+  out << "  port " << site.port_code << ", time zone " << site.time_zone << "\n";
+  out << "  database " << site.store.path.string()
+      << (site.store.raw_reads ? " (raw-read capture ON)" : "") << "\n";
+  out << "  issuer table: " << site.issuers.rules().size() << " rule(s)";
+  if (!site.issuers_file.empty()) out << " from " << site.issuers_file.string();
+  out << "\n";
+  for (const config::ReaderSettings& r : site.readers) {
+    out << "  reader " << r.id << ": " << r.uri << "\n";
+  }
+  for (const config::LaneSettings& l : site.lanes) {
+    out << "  lane " << l.id << ": gap " << l.debounce.gap_s << " s, min " << l.debounce.min_reads
+        << " reads at >= " << l.debounce.min_rssi_dbm << " dBm, rearm " << l.debounce.rearm_s
+        << " s; antennas";
+    for (const config::LaneAntenna& a : l.antennas) {
+      out << " " << a.reader << "#" << a.antenna << "(" << config::to_string(a.role) << ")";
+    }
+    out << "\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace garita::daemon
