@@ -29,9 +29,20 @@
 #include "garita/common/Hex.hpp"
 #include "garita/common/Tid.hpp"
 #include "garita/common/TextFile.hpp"
+#include "garita/common/config/TomlTableReader.hpp"
 
 namespace garita {
 namespace {
+
+// Messages are "FILE:LINE: LABEL: what", built by the config library's
+// ErrorSink so every garita config file reports problems the same way.
+using config::edit_distance;
+using config::in_quotes;
+using config::line_of;
+using Reporter = config::ErrorSink;
+
+std::string_view type_phrase(const toml::node& node) noexcept { return config::type_phrase(node); }
+
 
 // ---------------------------------------------------------------- document types
 
@@ -95,26 +106,6 @@ constexpr std::size_t kMaxPrefixBytes = kMaxEpcBits / 8;
 constexpr std::int64_t kMaxMdid = 511;  // 9 bits (TDS §16)
 constexpr std::int64_t kMaxTmn = 4095;  // 12 bits (TDS §16)
 
-// Case-insensitive Levenshtein distance, for "did you mean" on typos.
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t above = row[j];
-      const std::size_t cost = ascii_upper(a[i - 1]) == ascii_upper(b[j - 1]) ? 0 : 1;
-      std::size_t best = diagonal + cost;
-      if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
-      if (above + 1 < best) best = above + 1;
-      row[j] = best;
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
 std::string_view closest_rule_key(std::string_view key) {
   std::string_view best;
   std::size_t best_distance = 3;  // suggest only close spellings
@@ -128,64 +119,7 @@ std::string_view closest_rule_key(std::string_view key) {
   return best;
 }
 
-std::string_view type_phrase(toml::node_type type) noexcept {
-  switch (type) {
-    case toml::node_type::none: return "nothing";
-    case toml::node_type::table: return "a table";
-    case toml::node_type::array: return "an array";
-    case toml::node_type::string: return "a string";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a floating-point number";
-    case toml::node_type::boolean: return "a boolean";
-    case toml::node_type::date: return "a date";
-    case toml::node_type::time: return "a time";
-    case toml::node_type::date_time: return "a date-time";
-  }
-  return "an unknown kind of value";
-}
-
 // ---------------------------------------------------------------- error reporting
-
-// Builds "FILE:LINE: LABEL: what" (":LINE" left out when the node has no
-// source position, e.g. a table built in code).
-class Reporter {
- public:
-  Reporter(std::string_view source, std::string& error) : source_(source), error_(error) {}
-
-  std::error_code fail(Errc code, std::uint32_t line, std::string_view label,
-                       std::string_view what) {
-    std::string message;
-    message.reserve(source_.size() + label.size() + what.size() + 16);
-    message += source_;
-    if (line != 0) {
-      message += ':';
-      message += std::to_string(line);
-    }
-    message += ": ";
-    if (!label.empty()) {
-      message += label;
-      message += ": ";
-    }
-    message += what;
-    error_ = std::move(message);
-    return code;
-  }
-
- private:
-  std::string_view source_;
-  std::string& error_;
-};
-
-std::uint32_t line_of(const toml::node& node) noexcept { return node.source().begin.line; }
-
-std::string in_quotes(std::string_view text) {
-  std::string s;
-  s.reserve(text.size() + 2);
-  s += '\'';
-  s += text;
-  s += '\'';
-  return s;
-}
 
 // ---------------------------------------------------------------- one rule
 
@@ -241,7 +175,7 @@ class RuleParser {
   std::error_code wrong_type(const toml::node& node, std::string_view key,
                              std::string_view expected, std::string_view hint = {}) {
     std::string what =
-        "must be " + std::string(expected) + ", not " + std::string(type_phrase(node.type()));
+        "must be " + std::string(expected) + ", not " + std::string(type_phrase(node));
     if (!hint.empty()) {
       what += " (";
       what += hint;
@@ -446,7 +380,7 @@ std::error_code rules_from_array(const toml::array& issuers, std::string_view so
     if (table == nullptr) {
       return report.fail(Errc::config_wrong_type, line_of(element),
                          "issuer[" + std::to_string(i + 1) + "]",
-                         "must be a table, not " + std::string(type_phrase(element.type())) +
+                         "must be a table, not " + std::string(type_phrase(element)) +
                              " (start each rule with its own [[issuer]] line)");
     }
     IssuerRule rule;
@@ -478,7 +412,7 @@ std::error_code rules_from_document(const toml::table& document, std::string_vie
   if (node == nullptr) return {};  // no rules: every card reads as UNKNOWN
   const toml::array* array = node->as_array();
   if (array == nullptr) {
-    std::string what = "must be a list of rules, not " + std::string(type_phrase(node->type()));
+    std::string what = "must be a list of rules, not " + std::string(type_phrase(*node));
     if (node->is_table()) what += " (write [[issuer]] with double brackets, once per rule)";
     return report.fail(Errc::config_wrong_type, line_of(*node), kTopLevelKey, what);
   }

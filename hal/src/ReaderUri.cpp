@@ -65,19 +65,20 @@ std::error_code parse_network(std::string_view rest, ReaderUri& out, std::string
     rest = rest.substr(0, q);
     if (query.empty()) return fail(why, "empty query after '?'");
   }
-  const bool query_ok = for_each_query(query, why, [&](std::string_view key, std::string_view value) {
-    if (key == "listen") {
-      if (value != "1" && value != "0") {
-        why = "listen '" + std::string(value) + "' must be 1 (the reader dials garita) or 0";
+  const bool query_ok =
+      for_each_query(query, why, [&](std::string_view key, std::string_view value) {
+        if (key == "listen") {
+          if (value != "1" && value != "0") {
+            why = "listen '" + std::string(value) + "' must be 1 (the reader dials garita) or 0";
+            return false;
+          }
+          out.listen = value == "1";
+          return true;
+        }
+        why = "unknown llrp option '" + std::string(key) +
+              "' (llrp URIs take no query options except listen=1)";
         return false;
-      }
-      out.listen = value == "1";
-      return true;
-    }
-    why = "unknown llrp option '" + std::string(key) +
-          "' (llrp URIs take no query options except listen=1)";
-    return false;
-  });
+      });
   if (!query_ok) return make_error_code(Errc::config_bad_value);
   if (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
   if (rest.find('/') != std::string_view::npos) {

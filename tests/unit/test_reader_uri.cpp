@@ -41,6 +41,20 @@ TEST_CASE("LLRP URIs default to the IANA ports") {
   CHECK(u.to_string() == "llrp://[fe80::1]:5084");
 }
 
+TEST_CASE("LLRP listen mode: the reader dials garita") {
+  auto u = ok("llrp://0.0.0.0?listen=1");
+  CHECK(u.listen);
+  CHECK(u.host == "0.0.0.0");
+  CHECK(u.port == 5084);
+  CHECK(u.to_string() == "llrp://0.0.0.0:5084?listen=1");
+  u = ok("llrp://10.0.4.2:15084/?listen=0");
+  CHECK_FALSE(u.listen);
+  CHECK(u.to_string() == "llrp://10.0.4.2:15084");
+  CHECK(ok(u.to_string()).port == 15084);  // the canonical form parses back
+  CHECK(ok("llrp://[::]:5084?listen=1").to_string() == "llrp://[::]:5084?listen=1");
+  CHECK_FALSE(ok("llrp://reader").listen);
+}
+
 TEST_CASE("serial and usb URIs") {
   auto u = ok("serial:///dev/ttyUSB0");
   CHECK(u.scheme == ReaderScheme::serial);
@@ -68,6 +82,10 @@ TEST_CASE("bad reader URIs name what is wrong") {
   CHECK(bad("llrp://r/x").find("no path") != std::string::npos);
   CHECK(bad("llrp://r?x=1").find("no query") != std::string::npos);
   CHECK(bad("llrp://r r").find("not allowed") != std::string::npos);
+  CHECK(bad("llrp://r?listen=yes").find("listen 'yes' must be 1") != std::string::npos);
+  CHECK(bad("llrp://r?listen").find("no '='") != std::string::npos);
+  CHECK(bad("llrp://r?").find("empty query") != std::string::npos);
+  CHECK(bad("llrp://r?listen=1&x=2").find("unknown llrp option 'x'") != std::string::npos);
   CHECK(bad("serial://dev/ttyUSB0").find("absolute device path") != std::string::npos);
   CHECK(bad("serial:///dev/ttyUSB0?baud=12345").find("baud '12345'") != std::string::npos);
   CHECK(bad("serial:///dev/ttyUSB0?speed=9600").find("unknown serial option 'speed'") !=

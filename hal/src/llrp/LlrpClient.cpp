@@ -4,8 +4,8 @@
 #include "garita/hal/llrp/LlrpClient.hpp"
 
 #include <algorithm>
-#include <limits>
 #include <boost/asio/post.hpp>
+#include <limits>
 #include <random>
 
 #include "LlrpClientImpl.hpp"
@@ -34,7 +34,8 @@ std::uint64_t pick_seed(const DriverOptions& options) {
 
 // How often the watchdog looks at deadlines: a quarter of the shortest one,
 // so a timeout fires at most 25% late, within sane bounds.
-std::chrono::milliseconds watchdog_tick(const DriverOptions& options, std::chrono::milliseconds dead_after) {
+std::chrono::milliseconds watchdog_tick(const DriverOptions& options,
+                                        std::chrono::milliseconds dead_after) {
   const auto shortest = std::min(options.response_timeout, dead_after);
   return std::clamp(shortest / 4, std::chrono::milliseconds{5}, std::chrono::milliseconds{1'000});
 }
@@ -60,32 +61,40 @@ std::error_code check_options(const ReaderUri& uri, const DriverOptions& o, std:
     return bad_options(why, "the LLRP driver only takes llrp:// and llrps:// URIs");
   }
   if (uri.listen && uri.scheme == ReaderScheme::llrps) {
-    return bad_options(why, "listen mode over TLS (llrps://...?listen=1) is not supported yet by this build; "
-                            "have garita dial the reader, or use llrp:// on a closed lane network");
+    return bad_options(
+        why,
+        "listen mode over TLS (llrps://...?listen=1) is not supported yet by this build; "
+        "have garita dial the reader, or use llrp:// on a closed lane network");
   }
   if (uri.scheme == ReaderScheme::llrp && !o.tls.empty()) {
-    return bad_options(why, "TLS files given for " + uri.to_string() +
-                                ", which is plain TCP: use llrps:// for TLS, or drop the TLS files");
+    return bad_options(why,
+                       "TLS files given for " + uri.to_string() +
+                           ", which is plain TCP: use llrps:// for TLS, or drop the TLS files");
   }
   if (o.connect_timeout < milliseconds{1} || o.response_timeout < milliseconds{1} ||
       o.keepalive_period < milliseconds{1} || o.backoff_initial < milliseconds{1} ||
       o.backoff_max < o.backoff_initial) {
-    return bad_options(why, "timeouts and backoff times must be positive, and backoff_max >= backoff_initial");
+    return bad_options(
+        why, "timeouts and backoff times must be positive, and backoff_max >= backoff_initial");
   }
   if (o.keepalive_period > milliseconds{3'600'000}) {
-    return bad_options(why, "keepalive period " + format_duration(o.keepalive_period) + " is over an hour");
+    return bad_options(
+        why, "keepalive period " + format_duration(o.keepalive_period) + " is over an hour");
   }
   if (o.dead_after_keepalives < 2) {
-    return bad_options(why, "dead_after_keepalives must be at least 2 (one late keepalive is not a dead link)");
+    return bad_options(
+        why, "dead_after_keepalives must be at least 2 (one late keepalive is not a dead link)");
   }
   for (std::uint16_t antenna : o.antennas) {
-    if (antenna == 0) return bad_options(why, "antenna ids start at 1 (leave the list empty for all antennas)");
+    if (antenna == 0)
+      return bad_options(why, "antenna ids start at 1 (leave the list empty for all antennas)");
   }
   if (o.report_every_n_tags == 0) return bad_options(why, "report_every_n_tags must be at least 1");
   if (o.read_tid && (o.tid_words == 0 || o.tid_words > TidBytes::capacity / 2)) {
     return bad_options(why, "tid_words must be 1 to " + std::to_string(TidBytes::capacity / 2));
   }
-  if (o.max_message_size < 4096) return bad_options(why, "max_message_size below 4096 bytes cannot hold a report");
+  if (o.max_message_size < 4096)
+    return bad_options(why, "max_message_size below 4096 bytes cannot hold a report");
   if (o.max_queued_writes < 4) return bad_options(why, "max_queued_writes must be at least 4");
   return {};
 }
@@ -124,7 +133,8 @@ LlrpClient::LlrpClient(boost::asio::io_context& io, const ReaderUri& uri, Reader
       watchdog_(strand_) {
   limits_.max_message_size = options.max_message_size;
   limits_.max_queued_writes = options.max_queued_writes;
-  limits_.tls_shutdown_timeout = std::min(options.response_timeout, std::chrono::milliseconds{2'000});
+  limits_.tls_shutdown_timeout =
+      std::min(options.response_timeout, std::chrono::milliseconds{2'000});
   status_.uri = uri_text_;
 }
 
@@ -143,7 +153,8 @@ ReaderStatus LlrpClient::status() const {
   return status_;
 }
 
-void LlrpClient::set_output(std::uint16_t port, bool on, std::function<void(std::error_code)> done) {
+void LlrpClient::set_output(std::uint16_t port, bool on,
+                            std::function<void(std::error_code)> done) {
   asio::post(strand_, [self = shared_from_this(), port, on, done = std::move(done)]() mutable {
     self->do_set_output(port, on, std::move(done));
   });
@@ -156,7 +167,8 @@ void LlrpClient::do_start() {
   } else {
     std::optional<TlsFiles> tls;
     if (uri_.scheme == ReaderScheme::llrps) tls = options_.tls;
-    connector_ = make_dialer(strand_, uri_.host, uri_.port, options_.connect_timeout, limits_, std::move(tls));
+    connector_ = make_dialer(strand_, uri_.host, uri_.port, options_.connect_timeout, limits_,
+                             std::move(tls));
   }
   do_open();
 }
@@ -171,9 +183,17 @@ void LlrpClient::do_open() {
   }
   log(Severity::info, connector_->describe());
   publish_status();
-  connector_->async_open([self = shared_from_this(), session](std::error_code ec, const std::string& why,
-                                                              std::shared_ptr<LlrpLink> link) {
-    self->on_open(session, ec, why, std::move(link));
+  // Callbacks stored in objects the client owns (connector, link) hold it
+  // weakly: a strong reference there would be a cycle that outlives a
+  // destroyed io_context.
+  connector_->async_open([weak = weak_from_this(), session](std::error_code ec,
+                                                            const std::string& why,
+                                                            std::shared_ptr<LlrpLink> link) {
+    if (auto self = weak.lock()) {
+      self->on_open(session, ec, why, std::move(link));
+    } else if (link) {
+      link->close(false);
+    }
   });
 }
 
@@ -202,11 +222,14 @@ void LlrpClient::on_open(std::uint64_t session, std::error_code ec, const std::s
     status_.connected_since_utc_us = utc_now_us();
     for (AntennaStatus& antenna : status_.antennas) antenna.state = AntennaState::unknown;
   }
-  log(Severity::info, "connected to " + link_->peer() + "; waiting for the reader's ConnectionAttemptEvent");
+  log(Severity::info,
+      "connected to " + link_->peer() + "; waiting for the reader's ConnectionAttemptEvent");
   link_->start(
-      [self = shared_from_this(), session](const MessageView& message) { self->on_message(session, message); },
-      [self = shared_from_this(), session](std::error_code closed_ec, const std::string& closed_why) {
-        self->on_link_closed(session, closed_ec, closed_why);
+      [weak = weak_from_this(), session](const MessageView& message) {
+        if (auto self = weak.lock()) self->on_message(session, message);
+      },
+      [weak = weak_from_this(), session](std::error_code closed_ec, const std::string& closed_why) {
+        if (auto self = weak.lock()) self->on_link_closed(session, closed_ec, closed_why);
       });
   do_watchdog();
   publish_status();
@@ -258,14 +281,16 @@ void LlrpClient::do_backoff() {
   {
     std::lock_guard lock(status_mutex_);
     status_.state = DriverState::backing_off;
-    status_.next_attempt_utc_us = utc_now_us() + std::chrono::duration_cast<std::chrono::microseconds>(delay).count();
+    status_.next_attempt_utc_us =
+        utc_now_us() + std::chrono::duration_cast<std::chrono::microseconds>(delay).count();
   }
   log(Severity::info, "next attempt in " + format_duration(delay));
   publish_status();
   backoff_timer_.expires_after(delay);
-  backoff_timer_.async_wait([self = shared_from_this(), session = session_](const boost::system::error_code& ec) {
-    self->on_backoff(session, ec);
-  });
+  backoff_timer_.async_wait(
+      [self = shared_from_this(), session = session_](const boost::system::error_code& ec) {
+        self->on_backoff(session, ec);
+      });
 }
 
 void LlrpClient::on_backoff(std::uint64_t session, const boost::system::error_code& ec) {
@@ -282,9 +307,10 @@ void LlrpClient::on_backoff(std::uint64_t session, const boost::system::error_co
 // the same with more cancellation traffic; one per message far more.
 void LlrpClient::do_watchdog() {
   watchdog_.expires_after(watchdog_tick_);
-  watchdog_.async_wait([self = shared_from_this(), session = session_](const boost::system::error_code& ec) {
-    self->on_watchdog(session, ec);
-  });
+  watchdog_.async_wait(
+      [self = shared_from_this(), session = session_](const boost::system::error_code& ec) {
+        self->on_watchdog(session, ec);
+      });
 }
 
 void LlrpClient::on_watchdog(std::uint64_t session, const boost::system::error_code& ec) {
@@ -311,14 +337,16 @@ void LlrpClient::on_watchdog(std::uint64_t session, const boost::system::error_c
         return;
       }
     } else {
-      fail_session(DriverErrc::response_timeout, "the reader did not answer " + std::string(request_name(request)) +
-                                                     " within " + format_duration(options_.response_timeout));
+      fail_session(DriverErrc::response_timeout,
+                   "the reader did not answer " + std::string(request_name(request)) + " within " +
+                       format_duration(options_.response_timeout));
       return;
     }
   }
   if (phase_ == Phase::running && now - last_received_ >= dead_after_) {
     fail_session(DriverErrc::link_dead,
-                 "nothing from the reader for " + format_duration(dead_after_) + ", not even a keepalive (one is due every " +
+                 "nothing from the reader for " + format_duration(dead_after_) +
+                     ", not even a keepalive (one is due every " +
                      format_duration(options_.keepalive_period) + "): the link is dead");
     return;
   }
@@ -355,7 +383,7 @@ void LlrpClient::do_stop(std::function<void()> on_stopped) {
 void LlrpClient::finish_stop() {
   if (phase_ != Phase::stopped) {
     end_session(false);
-      backoff_timer_.cancel();
+    backoff_timer_.cancel();
     if (connector_) {
       connector_->cancel();
       connector_.reset();
@@ -381,7 +409,8 @@ void LlrpClient::finish_stop() {
   }
 }
 
-void LlrpClient::do_set_output(std::uint16_t port, bool on, std::function<void(std::error_code)> done) {
+void LlrpClient::do_set_output(std::uint16_t port, bool on,
+                               std::function<void(std::error_code)> done) {
   if (phase_ != Phase::running) {
     complete(done, DriverErrc::not_running);
     return;
@@ -465,7 +494,8 @@ void LlrpClient::deliver(const TagRead& read) {
   }
 }
 
-void LlrpClient::note_reader_time(std::optional<std::uint64_t> utc_us, std::optional<std::uint64_t> uptime_us,
+void LlrpClient::note_reader_time(std::optional<std::uint64_t> utc_us,
+                                  std::optional<std::uint64_t> uptime_us,
                                   std::int64_t host_utc_us) {
   if (!utc_us && !uptime_us) return;
   std::lock_guard lock(status_mutex_);

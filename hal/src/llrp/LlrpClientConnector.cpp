@@ -39,8 +39,8 @@ void tune(tcp::socket& socket) {
 // resolve -> connect -> (TLS handshake) -> link, under one deadline.
 class Dialer final : public LlrpConnector, public std::enable_shared_from_this<Dialer> {
  public:
-  Dialer(const ClientStrand& strand, std::string host, std::uint16_t port, std::chrono::milliseconds timeout,
-         const LinkLimits& limits, std::optional<TlsFiles> tls)
+  Dialer(const ClientStrand& strand, std::string host, std::uint16_t port,
+         std::chrono::milliseconds timeout, const LinkLimits& limits, std::optional<TlsFiles> tls)
       : strand_(strand),
         host_(std::move(host)),
         port_(port),
@@ -59,11 +59,12 @@ class Dialer final : public LlrpConnector, public std::enable_shared_from_this<D
     timer_.async_wait([self = shared_from_this(), attempt](const boost::system::error_code& ec) {
       self->on_timeout(attempt, ec);
     });
-    resolver_.async_resolve(host_, std::to_string(port_),
-                            [self = shared_from_this(), attempt](const boost::system::error_code& ec,
-                                                                 const tcp::resolver::results_type& results) {
-                              self->on_resolve(attempt, ec, results);
-                            });
+    resolver_.async_resolve(
+        host_, std::to_string(port_),
+        [self = shared_from_this(), attempt](const boost::system::error_code& ec,
+                                             const tcp::resolver::results_type& results) {
+          self->on_resolve(attempt, ec, results);
+        });
   }
 
   void cancel() override {
@@ -105,14 +106,16 @@ class Dialer final : public LlrpConnector, public std::enable_shared_from_this<D
       return;
     }
     socket_.emplace(strand_);
-    asio::async_connect(*socket_, results,
-                        [self = shared_from_this(), attempt](const boost::system::error_code& connect_ec,
-                                                             const tcp::endpoint& endpoint) {
-                          self->on_connect(attempt, connect_ec, endpoint);
-                        });
+    asio::async_connect(
+        *socket_, results,
+        [self = shared_from_this(), attempt](const boost::system::error_code& connect_ec,
+                                             const tcp::endpoint& endpoint) {
+          self->on_connect(attempt, connect_ec, endpoint);
+        });
   }
 
-  void on_connect(std::uint64_t attempt, const boost::system::error_code& ec, const tcp::endpoint& endpoint) {
+  void on_connect(std::uint64_t attempt, const boost::system::error_code& ec,
+                  const tcp::endpoint& endpoint) {
     if (attempt != attempt_) return;
     if (ec) {
       finish_error(ec, describe_connect_error(ec, target_));
@@ -139,10 +142,11 @@ class Dialer final : public LlrpConnector, public std::enable_shared_from_this<D
       finish(name_ec, why, nullptr);
       return;
     }
-    tls_stream_->async_handshake(asio::ssl::stream_base::client,
-                                 [self = shared_from_this(), attempt](const boost::system::error_code& hs_ec) {
-                                   self->on_handshake(attempt, hs_ec);
-                                 });
+    tls_stream_->async_handshake(
+        asio::ssl::stream_base::client,
+        [self = shared_from_this(), attempt](const boost::system::error_code& hs_ec) {
+          self->on_handshake(attempt, hs_ec);
+        });
   }
 
   void on_handshake(std::uint64_t attempt, const boost::system::error_code& ec) {
@@ -156,7 +160,8 @@ class Dialer final : public LlrpConnector, public std::enable_shared_from_this<D
              describe_tls_failure(ec, tls_stream_->native_handle(), peer_, host_, *tls_), nullptr);
       return;
     }
-    auto link = std::make_shared<StreamLink<TlsStream>>(std::move(*tls_stream_), peer_, limits_, tls_context_);
+    auto link = std::make_shared<StreamLink<TlsStream>>(std::move(*tls_stream_), peer_, limits_,
+                                                        tls_context_);
     tls_stream_.reset();
     tls_context_.reset();
     finish({}, {}, std::move(link));
@@ -210,7 +215,8 @@ class Dialer final : public LlrpConnector, public std::enable_shared_from_this<D
 // Reader-initiated connections: one listening socket, one accept per attempt.
 class Listener final : public LlrpConnector, public std::enable_shared_from_this<Listener> {
  public:
-  Listener(const ClientStrand& strand, std::string address, std::uint16_t port, const LinkLimits& limits)
+  Listener(const ClientStrand& strand, std::string address, std::uint16_t port,
+           const LinkLimits& limits)
       : strand_(strand),
         address_(std::move(address)),
         port_(port),
@@ -251,7 +257,8 @@ class Listener final : public LlrpConnector, public std::enable_shared_from_this
     boost::system::error_code ec;
     const auto address = asio::ip::make_address(address_, ec);
     if (ec) {
-      why = "listen mode needs an IP address of this host in the URI (0.0.0.0 for all), not '" + address_ + "'";
+      why = "listen mode needs an IP address of this host in the URI (0.0.0.0 for all), not '" +
+            address_ + "'";
       return ec;
     }
     const tcp::endpoint endpoint(address, port_);
@@ -263,7 +270,8 @@ class Listener final : public LlrpConnector, public std::enable_shared_from_this
       boost::system::error_code ignored;
       acceptor_.close(ignored);
       why = "cannot listen on " + where_ + ": " + ec.message();
-      if (ec == asio::error::address_in_use) why += " (another program, or another garita, uses that port)";
+      if (ec == asio::error::address_in_use)
+        why += " (another program, or another garita, uses that port)";
       if (ec == asio::error::access_denied) why += " (ports below 1024 need privileges)";
     }
     return ec;
@@ -272,14 +280,16 @@ class Listener final : public LlrpConnector, public std::enable_shared_from_this
   void on_accept(std::uint64_t attempt, const boost::system::error_code& ec, tcp::socket socket) {
     if (attempt != attempt_) return;
     if (ec) {
-      finish(ec, "accepting a reader connection on " + where_ + " failed: " + ec.message(), nullptr);
+      finish(ec, "accepting a reader connection on " + where_ + " failed: " + ec.message(),
+             nullptr);
       return;
     }
     tune(socket);
     boost::system::error_code peer_ec;
     const auto remote = socket.remote_endpoint(peer_ec);
     std::string peer = peer_ec ? std::string("unknown peer") : endpoint_text(remote);
-    finish({}, {}, std::make_shared<StreamLink<tcp::socket>>(std::move(socket), std::move(peer), limits_));
+    finish({}, {},
+           std::make_shared<StreamLink<tcp::socket>>(std::move(socket), std::move(peer), limits_));
   }
 
   void finish(std::error_code ec, const std::string& why, std::shared_ptr<LlrpLink> link) {
@@ -300,14 +310,14 @@ class Listener final : public LlrpConnector, public std::enable_shared_from_this
 
 }  // namespace
 
-std::shared_ptr<LlrpConnector> make_dialer(const ClientStrand& strand, std::string host, std::uint16_t port,
-                                           std::chrono::milliseconds timeout, const LinkLimits& limits,
-                                           std::optional<TlsFiles> tls) {
+std::shared_ptr<LlrpConnector> make_dialer(const ClientStrand& strand, std::string host,
+                                           std::uint16_t port, std::chrono::milliseconds timeout,
+                                           const LinkLimits& limits, std::optional<TlsFiles> tls) {
   return std::make_shared<Dialer>(strand, std::move(host), port, timeout, limits, std::move(tls));
 }
 
-std::shared_ptr<LlrpConnector> make_listener(const ClientStrand& strand, std::string address, std::uint16_t port,
-                                             const LinkLimits& limits) {
+std::shared_ptr<LlrpConnector> make_listener(const ClientStrand& strand, std::string address,
+                                             std::uint16_t port, const LinkLimits& limits) {
   return std::make_shared<Listener>(strand, std::move(address), port, limits);
 }
 

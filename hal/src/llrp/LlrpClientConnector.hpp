@@ -22,7 +22,8 @@ using ClientStrand = boost::asio::strand<boost::asio::io_context::executor_type>
 
 class LlrpConnector {
  public:
-  using Handler = std::function<void(std::error_code, const std::string& why, std::shared_ptr<LlrpLink>)>;
+  using Handler =
+      std::function<void(std::error_code, const std::string& why, std::shared_ptr<LlrpLink>)>;
 
   virtual ~LlrpConnector() = default;
 
@@ -40,13 +41,13 @@ class LlrpConnector {
 
 // Dials host:port; with `tls`, then does a TLS handshake checking the
 // reader's certificate. `timeout` bounds resolve + connect + handshake.
-std::shared_ptr<LlrpConnector> make_dialer(const ClientStrand& strand, std::string host, std::uint16_t port,
-                                           std::chrono::milliseconds timeout, const LinkLimits& limits,
-                                           std::optional<TlsFiles> tls);
+std::shared_ptr<LlrpConnector> make_dialer(const ClientStrand& strand, std::string host,
+                                           std::uint16_t port, std::chrono::milliseconds timeout,
+                                           const LinkLimits& limits, std::optional<TlsFiles> tls);
 
 // Listens on address:port (an IP address of this host, 0.0.0.0 / :: for all)
 // and accepts one reader connection per async_open().
-std::shared_ptr<LlrpConnector> make_listener(const ClientStrand& strand, std::string address, std::uint16_t port,
-                                             const LinkLimits& limits);
+std::shared_ptr<LlrpConnector> make_listener(const ClientStrand& strand, std::string address,
+                                             std::uint16_t port, const LinkLimits& limits);
 
 }  // namespace garita::hal::llrp

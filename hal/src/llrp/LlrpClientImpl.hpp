@@ -40,7 +40,8 @@ namespace garita::hal::llrp {
 
 class LlrpClient final : public ReaderDriver, public std::enable_shared_from_this<LlrpClient> {
  public:
-  LlrpClient(boost::asio::io_context& io, const ReaderUri& uri, ReaderSink& sink, const DriverOptions& options);
+  LlrpClient(boost::asio::io_context& io, const ReaderUri& uri, ReaderSink& sink,
+             const DriverOptions& options);
 
   void start() override;
   void stop(std::function<void()> on_stopped) override;
@@ -57,7 +58,7 @@ class LlrpClient final : public ReaderDriver, public std::enable_shared_from_thi
     awaiting_connection_event,  // connected; the reader has not said Success yet
     configuring,                // requests of the set-up sequence
     running,
-    saying_goodbye,             // stop(): DISABLE_ROSPEC, CLOSE_CONNECTION
+    saying_goodbye,  // stop(): DISABLE_ROSPEC, CLOSE_CONNECTION
     backing_off,
     stopped,
   };
@@ -94,7 +95,8 @@ class LlrpClient final : public ReaderDriver, public std::enable_shared_from_thi
   // --- the connection's life (LlrpClient.cpp) ---
   void do_start();
   void do_open();
-  void on_open(std::uint64_t session, std::error_code ec, const std::string& why, std::shared_ptr<LlrpLink> link);
+  void on_open(std::uint64_t session, std::error_code ec, const std::string& why,
+               std::shared_ptr<LlrpLink> link);
   void on_link_closed(std::uint64_t session, std::error_code ec, const std::string& why);
   void fail_session(std::error_code ec, const std::string& why);
   void end_session(bool graceful);
@@ -121,7 +123,8 @@ class LlrpClient final : public ReaderDriver, public std::enable_shared_from_thi
   void apply_antenna_properties(const std::vector<AntennaProperties>& antennas);
   std::optional<Request> next_request(Request done) const;
   void send_request(Request request);
-  std::error_code encode_request(Request request, std::uint32_t message_id, std::vector<std::uint8_t>& out) const;
+  std::error_code encode_request(Request request, std::uint32_t message_id,
+                                 std::vector<std::uint8_t>& out) const;
   bool send_message(std::vector<std::uint8_t> bytes, std::string_view what);
   void enter_running();
   void send_next_command();

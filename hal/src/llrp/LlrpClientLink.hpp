@@ -6,6 +6,7 @@
 // StreamLink works on any Asio stream (tcp::socket, ssl::stream<tcp::socket>,
 // a test stream) whose executor is the client's strand: every handler below
 // runs on that strand.
+#include <boost/asio/socket_base.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
@@ -72,7 +73,8 @@ template <typename Stream>
 class StreamLink final : public LlrpLink, public std::enable_shared_from_this<StreamLink<Stream>> {
  public:
   // `keep_alive` holds whatever the stream needs to outlive it (the TLS context).
-  StreamLink(Stream stream, std::string peer, const LinkLimits& limits, std::shared_ptr<void> keep_alive = {})
+  StreamLink(Stream stream, std::string peer, const LinkLimits& limits,
+             std::shared_ptr<void> keep_alive = {})
       : keep_alive_(std::move(keep_alive)),
         stream_(std::move(stream)),
         peer_(std::move(peer)),
@@ -110,9 +112,11 @@ class StreamLink final : public LlrpLink, public std::enable_shared_from_this<St
   static constexpr std::size_t kReadChunk = 16 * 1024;
 
   void do_read() {
-    stream_.async_read_some(boost::asio::buffer(read_buffer_),
-                            [self = this->shared_from_this()](const boost::system::error_code& ec,
-                                                              std::size_t n) { self->on_read(ec, n); });
+    stream_.async_read_some(
+        boost::asio::buffer(read_buffer_),
+        [self = this->shared_from_this()](const boost::system::error_code& ec, std::size_t n) {
+          self->on_read(ec, n);
+        });
   }
 
   void on_read(const boost::system::error_code& ec, std::size_t n) {
@@ -125,8 +129,8 @@ class StreamLink final : public LlrpLink, public std::enable_shared_from_this<St
       }
       return;
     }
-    const std::error_code framing =
-        lexer_.feed(std::span<const std::uint8_t>(read_buffer_.data(), n), [this](const MessageView& message) {
+    const std::error_code framing = lexer_.feed(
+        std::span<const std::uint8_t>(read_buffer_.data(), n), [this](const MessageView& message) {
           if (!closed_ && !closing_ && on_message_) on_message_(message);
         });
     if (closed_) return;
@@ -146,9 +150,11 @@ class StreamLink final : public LlrpLink, public std::enable_shared_from_this<St
 
   void do_write() {
     writing_ = true;
-    boost::asio::async_write(stream_, boost::asio::buffer(write_queue_.front()),
-                             [self = this->shared_from_this()](const boost::system::error_code& ec,
-                                                               std::size_t) { self->on_write(ec); });
+    boost::asio::async_write(
+        stream_, boost::asio::buffer(write_queue_.front()),
+        [self = this->shared_from_this()](const boost::system::error_code& ec, std::size_t) {
+          self->on_write(ec);
+        });
   }
 
   void on_write(const boost::system::error_code& ec) {
@@ -175,9 +181,8 @@ class StreamLink final : public LlrpLink, public std::enable_shared_from_this<St
       // close_notify, but never wait long for the reader's answer.
       shutdown_timer_.emplace(stream_.get_executor());
       shutdown_timer_->expires_after(limits_.tls_shutdown_timeout);
-      shutdown_timer_->async_wait([self = this->shared_from_this()](const boost::system::error_code&) {
-        self->close_now();
-      });
+      shutdown_timer_->async_wait([self = this->shared_from_this()](
+                                      const boost::system::error_code&) { self->close_now(); });
       stream_.async_shutdown([self = this->shared_from_this()](const boost::system::error_code&) {
         self->close_now();
       });

@@ -35,11 +35,15 @@ std::string connection_refusal_text(ConnectionAttemptStatus status) {
   switch (status) {
     case ConnectionAttemptStatus::failed_client_initiated_connection_exists:
       return "the reader refused the connection: another client is already connected to it "
-             "(ConnectionAttemptEvent Failed_Client_Initiated_Connection_Exists). Close the other LLRP "
-             "client (another garita, a test tool, the reader's web page test) or reboot the reader";
+             "(ConnectionAttemptEvent Failed_Client_Initiated_Connection_Exists). Close the other "
+             "LLRP "
+             "client (another garita, a test tool, the reader's web page test) or reboot the "
+             "reader";
     case ConnectionAttemptStatus::failed_reader_initiated_connection_exists:
-      return "the reader refused the connection: it has dialled out to another client and keeps that "
-             "connection (ConnectionAttemptEvent Failed_Reader_Initiated_Connection_Exists). Turn off "
+      return "the reader refused the connection: it has dialled out to another client and keeps "
+             "that "
+             "connection (ConnectionAttemptEvent Failed_Reader_Initiated_Connection_Exists). Turn "
+             "off "
              "reader-initiated connections on the reader, or use listen mode (?listen=1)";
     case ConnectionAttemptStatus::failed_other_reason:
       return "the reader refused the connection (ConnectionAttemptEvent Failed_Other_Reason); "
@@ -125,9 +129,11 @@ std::optional<LlrpClient::Request> LlrpClient::next_request(Request done) const 
   return std::nullopt;
 }
 
-std::error_code LlrpClient::encode_request(Request request, std::uint32_t id, std::vector<std::uint8_t>& out) const {
+std::error_code LlrpClient::encode_request(Request request, std::uint32_t id,
+                                           std::vector<std::uint8_t>& out) const {
   switch (request) {
-    case Request::get_capabilities: return encode_get_reader_capabilities(out, id, CapabilitiesRequest::all);
+    case Request::get_capabilities:
+      return encode_get_reader_capabilities(out, id, CapabilitiesRequest::all);
     case Request::impinj_enable_extensions: return encode_impinj_enable_extensions(out, id);
     case Request::factory_reset: return encode_set_reader_config(out, id, factory_reset_config());
     case Request::set_config: return encode_set_reader_config(out, id, lane_reader_config(setup_));
@@ -136,20 +142,24 @@ std::error_code LlrpClient::encode_request(Request request, std::uint32_t id, st
       get.requested_data = ReaderConfigRequest::antenna_properties;
       return encode_get_reader_config(out, id, get);
     }
-    case Request::delete_rospecs: return encode_rospec_command(out, MessageType::delete_rospec, id, 0);
-    case Request::delete_accessspecs: return encode_accessspec_command(out, MessageType::delete_accessspec, id, 0);
+    case Request::delete_rospecs:
+      return encode_rospec_command(out, MessageType::delete_rospec, id, 0);
+    case Request::delete_accessspecs:
+      return encode_accessspec_command(out, MessageType::delete_accessspec, id, 0);
     case Request::add_rospec: return encode_add_rospec(out, id, lane_rospec(setup_));
     case Request::add_accessspec: return encode_add_accessspec(out, id, tid_access_spec(setup_));
     case Request::enable_accessspec:
       return encode_accessspec_command(out, MessageType::enable_accessspec, id, kTidAccessSpecId);
-    case Request::enable_rospec: return encode_rospec_command(out, MessageType::enable_rospec, id, kLaneRoSpecId);
+    case Request::enable_rospec:
+      return encode_rospec_command(out, MessageType::enable_rospec, id, kLaneRoSpecId);
     case Request::set_gpo: {
       const GpoWriteData gpo = current_command_ ? current_command_->gpo : GpoWriteData{};
       return encode_set_reader_config(out, id, gpo_write_config(gpo.port, gpo.data));
     }
     case Request::disable_rospec:
       return encode_rospec_command(out, MessageType::disable_rospec, id, kLaneRoSpecId);
-    case Request::close_connection: return encode_empty_message(out, MessageType::close_connection, id);
+    case Request::close_connection:
+      return encode_empty_message(out, MessageType::close_connection, id);
   }
   return make_error_code(DriverErrc::bad_argument);
 }
@@ -166,7 +176,8 @@ void LlrpClient::send_request(Request request) {
   const std::uint32_t id = next_message_id();
   if (const std::error_code ec = encode_request(request, id, bytes)) {
     // Only a bug can get here (all inputs were checked); say which.
-    fail_session(ec, "garita could not encode " + std::string(request_name(request)) + ": " + ec.message());
+    fail_session(
+        ec, "garita could not encode " + std::string(request_name(request)) + ": " + ec.message());
     return;
   }
   pending_ = Pending{request, id, Clock::now() + options_.response_timeout};
@@ -177,9 +188,10 @@ void LlrpClient::send_request(Request request) {
 bool LlrpClient::send_message(std::vector<std::uint8_t> bytes, std::string_view what) {
   if (!link_) return false;
   if (!link_->send(std::move(bytes))) {
-    fail_session(DriverErrc::write_queue_full,
-                 "the reader is not reading what garita sends (" + std::to_string(options_.max_queued_writes) +
-                     " messages queued at " + std::string(what) + "); dropping the connection");
+    fail_session(DriverErrc::write_queue_full, "the reader is not reading what garita sends (" +
+                                                   std::to_string(options_.max_queued_writes) +
+                                                   " messages queued at " + std::string(what) +
+                                                   "); dropping the connection");
     return false;
   }
   return true;
@@ -207,8 +219,8 @@ void LlrpClient::on_message(std::uint64_t session, const MessageView& message) {
     return;
   }
   log(Severity::debug, "ignored " + std::string(to_string(message.header.type)) + " (type " +
-                           std::to_string(static_cast<unsigned>(message.header.type)) + ", message id " +
-                           std::to_string(message.header.message_id) + ")");
+                           std::to_string(static_cast<unsigned>(message.header.type)) +
+                           ", message id " + std::to_string(message.header.message_id) + ")");
 }
 
 void LlrpClient::on_keepalive(const MessageView& message) {
@@ -229,7 +241,8 @@ void LlrpClient::on_report(const MessageView& message) {
     previous_tag_ = tag_;
     have_previous_tag_ = true;
     to_tag_read(tag_, context, read_);
-    if (read_.antenna > 0 && read_.antenna <= antenna_reads_.size()) ++antenna_reads_[read_.antenna - 1u];
+    if (read_.antenna > 0 && read_.antenna <= antenna_reads_.size())
+      ++antenna_reads_[read_.antenna - 1u];
     else if (read_.antenna > antenna_reads_.size()) {
       std::lock_guard lock(status_mutex_);
       ensure_antenna(read_.antenna);
@@ -239,7 +252,8 @@ void LlrpClient::on_report(const MessageView& message) {
     deliver(read_);
   }
   if (delivered > 0) {
-    note_reader_time(previous_tag_.first_seen_utc_us, previous_tag_.first_seen_uptime_us, context.host_utc_us);
+    note_reader_time(previous_tag_.first_seen_utc_us, previous_tag_.first_seen_uptime_us,
+                     context.host_utc_us);
     std::lock_guard lock(status_mutex_);
     status_.read_count += delivered;
     for (std::size_t i = 0; i < status_.antennas.size() && i < antenna_reads_.size(); ++i) {
@@ -249,8 +263,9 @@ void LlrpClient::on_report(const MessageView& message) {
   if (const std::error_code ec = reader.error()) {
     // The stream is still in step (the length was fine); only the rest of
     // this one report is lost.
-    record_error(ec, "the reader sent a malformed RO_ACCESS_REPORT (" + ec.message() + "); kept the " +
-                         std::to_string(delivered) + " tag(s) before the fault",
+    record_error(ec,
+                 "the reader sent a malformed RO_ACCESS_REPORT (" + ec.message() + "); kept the " +
+                     std::to_string(delivered) + " tag(s) before the fault",
                  Severity::warning);
     publish_status();
   }
@@ -260,9 +275,11 @@ void LlrpClient::on_reader_event(const MessageView& message) {
   ReaderEventNotification event;
   if (const std::error_code ec = decode_reader_event_notification(message, event)) {
     if (phase_ == Phase::awaiting_connection_event) {
-      fail_session(ec, "the reader's first READER_EVENT_NOTIFICATION is malformed (" + ec.message() + ")");
+      fail_session(
+          ec, "the reader's first READER_EVENT_NOTIFICATION is malformed (" + ec.message() + ")");
     } else {
-      record_error(ec, "ignored a malformed READER_EVENT_NOTIFICATION (" + ec.message() + ")", Severity::warning);
+      record_error(ec, "ignored a malformed READER_EVENT_NOTIFICATION (" + ec.message() + ")",
+                   Severity::warning);
     }
     return;
   }
@@ -290,36 +307,43 @@ void LlrpClient::on_reader_event(const MessageView& message) {
       }
     }
     log(connected ? Severity::info : Severity::warning,
-        "antenna " + std::to_string(antenna.antenna_id) + (connected ? " connected" : " disconnected"));
+        "antenna " + std::to_string(antenna.antenna_id) +
+            (connected ? " connected" : " disconnected"));
     changed = true;
   }
   if (event.reader_exception) {
     record_error(DriverErrc::reader_error_message,
-                 "the reader reported an exception: " + event.reader_exception->message, Severity::warning);
+                 "the reader reported an exception: " + event.reader_exception->message,
+                 Severity::warning);
     changed = true;
   }
   if (event.report_buffer_overflow) {
     record_error(DriverErrc::reader_error_message,
-                 "the reader's report buffer overflowed: it has lost reads (is the network to the reader slow?)",
+                 "the reader's report buffer overflowed: it has lost reads (is the network to the "
+                 "reader slow?)",
                  Severity::error);
     changed = true;
   }
   if (event.report_buffer_level_warning_percent) {
     log(Severity::warning, "the reader's report buffer is " +
-                               std::to_string(*event.report_buffer_level_warning_percent) + "% full");
+                               std::to_string(*event.report_buffer_level_warning_percent) +
+                               "% full");
   }
   if (event.ro_spec) {
     const RoSpecEvent& ro = *event.ro_spec;
-    if (ro.ro_spec_id == kLaneRoSpecId && ro.type != RoSpecEventType::start && phase_ == Phase::running) {
-      log(Severity::warning, "the reader stopped garita's ROSpec (ROSpecEvent " +
-                                 std::string(ro.type == RoSpecEventType::end ? "End" : "Preemption") +
-                                 "): is another client changing it?");
+    if (ro.ro_spec_id == kLaneRoSpecId && ro.type != RoSpecEventType::start &&
+        phase_ == Phase::running) {
+      log(Severity::warning,
+          "the reader stopped garita's ROSpec (ROSpecEvent " +
+              std::string(ro.type == RoSpecEventType::end ? "End" : "Preemption") +
+              "): is another client changing it?");
     } else {
       log(Severity::debug, "ROSpecEvent for ROSpec " + std::to_string(ro.ro_spec_id));
     }
   }
   if (event.gpi) {
-    log(Severity::debug, "GPI " + std::to_string(event.gpi->port) + (event.gpi->event ? " high" : " low"));
+    log(Severity::debug,
+        "GPI " + std::to_string(event.gpi->port) + (event.gpi->event ? " high" : " low"));
   }
   if (changed) publish_status();
   if (event.connection_close) {
@@ -328,17 +352,19 @@ void LlrpClient::on_reader_event(const MessageView& message) {
       finish_stop();
       return;
     }
-    fail_session(DriverErrc::reader_closed_connection,
-                 "the reader is closing the connection (ConnectionCloseEvent): it may be rebooting, "
-                 "or its LLRP settings were changed");
+    fail_session(
+        DriverErrc::reader_closed_connection,
+        "the reader is closing the connection (ConnectionCloseEvent): it may be rebooting, "
+        "or its LLRP settings were changed");
   }
 }
 
 void LlrpClient::on_connection_attempt(ConnectionAttemptStatus status) {
   if (phase_ != Phase::awaiting_connection_event) {
     if (status == ConnectionAttemptStatus::another_connection_attempted) {
-      log(Severity::warning, "another client tried to connect to the reader (refused by the reader); garita keeps "
-                             "its connection");
+      log(Severity::warning,
+          "another client tried to connect to the reader (refused by the reader); garita keeps "
+          "its connection");
     }
     return;
   }
@@ -357,16 +383,19 @@ void LlrpClient::on_connection_attempt(ConnectionAttemptStatus status) {
 void LlrpClient::on_error_message(const MessageView& message) {
   LlrpStatus status;
   const std::error_code ec = decode_status_message(message, status);
-  const std::string text = ec ? "an ERROR_MESSAGE garita cannot decode (" + ec.message() + ")" : status.describe();
+  const std::string text =
+      ec ? "an ERROR_MESSAGE garita cannot decode (" + ec.message() + ")" : status.describe();
   if (pending_ && message.header.message_id == pending_->message_id) {
     // The reader could not take the request at all (§15.1.1).
     const Request request = pending_->request;
     pending_.reset();
     after_response(request, DriverErrc::reader_error_message,
-                   "the reader answered " + std::string(request_name(request)) + " with ERROR_MESSAGE: " + text);
+                   "the reader answered " + std::string(request_name(request)) +
+                       " with ERROR_MESSAGE: " + text);
     return;
   }
-  record_error(DriverErrc::reader_error_message, "the reader sent ERROR_MESSAGE: " + text, Severity::warning);
+  record_error(DriverErrc::reader_error_message, "the reader sent ERROR_MESSAGE: " + text,
+               Severity::warning);
   publish_status();
 }
 
@@ -397,20 +426,22 @@ void LlrpClient::on_response(const MessageView& message) {
   }
   if (ec) {
     after_response(request, ec,
-                   "garita cannot decode the reader's answer to " + std::string(request_name(request)) + " (" +
-                       ec.message() + ")");
+                   "garita cannot decode the reader's answer to " +
+                       std::string(request_name(request)) + " (" + ec.message() + ")");
     return;
   }
   if (!status.ok()) {
-    after_response(request, DriverErrc::reader_status_error,
-                   "the reader refused " + std::string(request_name(request)) + ": " + status.describe());
+    after_response(
+        request, DriverErrc::reader_status_error,
+        "the reader refused " + std::string(request_name(request)) + ": " + status.describe());
     return;
   }
   after_response(request, {}, {});
 }
 
 // Every answer (or ERROR_MESSAGE) to a request ends here.
-void LlrpClient::after_response(Request request, std::error_code failure, const std::string& failure_text) {
+void LlrpClient::after_response(Request request, std::error_code failure,
+                                const std::string& failure_text) {
   if (failure) log(Severity::debug, "<- " + failure_text);
   switch (request) {
     case Request::disable_rospec:  // goodbye: carry on whatever the answer
@@ -431,7 +462,8 @@ void LlrpClient::after_response(Request request, std::error_code failure, const 
     case Request::impinj_enable_extensions:
       if (failure) {
         // Still a working reader: read TIDs the standard way.
-        log(Severity::warning, failure_text + "; reading TIDs with an AccessSpec instead of FastID");
+        log(Severity::warning,
+            failure_text + "; reading TIDs with an AccessSpec instead of FastID");
         impinj_ = false;
         setup_.impinj_fast_id = false;
         std::lock_guard lock(status_mutex_);
@@ -464,20 +496,22 @@ bool LlrpClient::apply_capabilities(const ReaderCapabilities& capabilities) {
   const std::uint32_t maker = capabilities.general ? capabilities.general->manufacturer : 0;
   impinj_ = options_.use_impinj_extensions && maker == kImpinjVendorId;
   setup_.impinj_fast_id = impinj_;
-  setup_.report_buffer_warnings = capabilities.llrp && capabilities.llrp->can_report_buffer_fill_warning;
+  setup_.report_buffer_warnings =
+      capabilities.llrp && capabilities.llrp->can_report_buffer_fill_warning;
   const ReaderIdentity identity = reader_identity(capabilities, impinj_);
   {
     std::lock_guard lock(status_mutex_);
     status_.identity = identity;
     ensure_antenna(identity.antenna_count);
   }
-  log(Severity::info, identity.manufacturer_name + " model " + std::to_string(identity.model) + ", firmware " +
-                          identity.firmware_version + ", " + std::to_string(identity.antenna_count) + " antennas");
+  log(Severity::info, identity.manufacturer_name + " model " + std::to_string(identity.model) +
+                          ", firmware " + identity.firmware_version + ", " +
+                          std::to_string(identity.antenna_count) + " antennas");
   for (std::uint16_t antenna : options_.antennas) {
     if (antenna > identity.antenna_count) {
-      fail_session(DriverErrc::bad_options, "antenna " + std::to_string(antenna) +
-                                                " is configured, but the reader has " +
-                                                std::to_string(identity.antenna_count) + " antennas");
+      fail_session(DriverErrc::bad_options,
+                   "antenna " + std::to_string(antenna) + " is configured, but the reader has " +
+                       std::to_string(identity.antenna_count) + " antennas");
       return false;
     }
   }

@@ -46,7 +46,8 @@ SetReaderConfig lane_reader_config(const LaneSetup& setup) {
 
   const auto period_ms = std::clamp<std::chrono::milliseconds::rep>(
       setup.keepalive_period.count(), 1, std::numeric_limits<std::uint32_t>::max());
-  config.keepalive_spec = KeepaliveSpec{KeepaliveTrigger::periodic, static_cast<std::uint32_t>(period_ms)};
+  config.keepalive_spec =
+      KeepaliveSpec{KeepaliveTrigger::periodic, static_cast<std::uint32_t>(period_ms)};
 
   // Events a technician needs (LLRP 1.1 §14.2.5): antennas unplugged,
   // ROSpec start/stop, reader faults, GPIs (loop detectors), and buffer
@@ -65,7 +66,8 @@ SetReaderConfig lane_reader_config(const LaneSetup& setup) {
 
   config.ro_report_spec = lane_report_spec(setup);
   // TID read results ride in the same TagReportData as the EPC.
-  config.access_report_spec = AccessReportSpec{AccessReportTrigger::whenever_ro_report_is_generated};
+  config.access_report_spec =
+      AccessReportSpec{AccessReportTrigger::whenever_ro_report_is_generated};
   return request;
 }
 

@@ -40,7 +40,8 @@ void to_tag_read(const TagReport& report, const TagReadContext& context, TagRead
   // A UTC value past 2^63 µs is no date (year 294247): drop it, keep the read.
   out.reader_first_seen_utc_us.reset();
   if (report.first_seen_utc_us &&
-      *report.first_seen_utc_us <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+      *report.first_seen_utc_us <=
+          static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
     out.reader_first_seen_utc_us = static_cast<std::int64_t>(*report.first_seen_utc_us);
   }
   out.reader_first_seen_uptime_us = report.first_seen_uptime_us;

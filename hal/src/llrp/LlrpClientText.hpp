@@ -17,7 +17,8 @@ std::string format_duration(std::chrono::milliseconds duration);
 // End-of-stream becomes DriverErrc::reader_closed_connection. `doing` is
 // what failed ("reading from the reader"); `peer` is "address:port".
 std::pair<std::error_code, std::string> describe_link_error(const boost::system::error_code& ec,
-                                                            std::string_view doing, const std::string& peer);
+                                                            std::string_view doing,
+                                                            const std::string& peer);
 
 // A failed TCP connect, with a hint for the usual causes.
 std::string describe_connect_error(const boost::system::error_code& ec, const std::string& target);

@@ -1,6 +1,8 @@
 #include "LlrpClientTls.hpp"
 
+#include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
 
@@ -33,21 +35,23 @@ std::shared_ptr<ssl::context> make_tls_client_context(const TlsFiles& files, std
                                                       std::string& why) {
   ec.clear();
   if (files.ca_file.empty()) {
-    ec = setup_error(why,
-                     "llrps:// needs a CA file to check the reader's certificate (tls.ca_file / --tls-ca)");
+    ec = setup_error(
+        why, "llrps:// needs a CA file to check the reader's certificate (tls.ca_file / --tls-ca)");
     return nullptr;
   }
   if (files.cert_file.empty() != files.key_file.empty()) {
-    ec = setup_error(why, "a client certificate needs its key and the other way round "
-                          "(give both --tls-cert and --tls-key, or neither)");
+    ec = setup_error(why,
+                     "a client certificate needs its key and the other way round "
+                     "(give both --tls-cert and --tls-key, or neither)");
     return nullptr;
   }
   auto context = std::make_shared<ssl::context>(ssl::context::tls_client);
   boost::system::error_code bec;
   // TLS 1.2 is the floor: 1.0/1.1 are broken and every LLRP-over-TLS reader
   // in the field speaks 1.2.
-  context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
-                           ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1,
+  context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                           ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
+                           ssl::context::no_tlsv1_1,
                        bec);
   context->set_verify_mode(ssl::verify_peer | ssl::verify_fail_if_no_peer_cert, bec);
 
@@ -57,24 +61,34 @@ std::shared_ptr<ssl::context> make_tls_client_context(const TlsFiles& files, std
   }
   context->load_verify_file(files.ca_file, bec);
   if (bec) {
-    ec = setup_error(why, "CA file '" + files.ca_file + "' holds no usable PEM certificate (" + bec.message() + ")");
+    ec = setup_error(why, "CA file '" + files.ca_file + "' holds no usable PEM certificate (" +
+                              bec.message() + ")");
     return nullptr;
   }
   if (!files.cert_file.empty()) {
-    if (!readable(files.cert_file, "client certificate", why) || !readable(files.key_file, "client key", why)) {
+    if (!readable(files.cert_file, "client certificate", why) ||
+        !readable(files.key_file, "client key", why)) {
       ec = DriverErrc::tls_setup_failed;
       return nullptr;
     }
     context->use_certificate_chain_file(files.cert_file, bec);
     if (bec) {
-      ec = setup_error(why, "client certificate '" + files.cert_file + "' is not a PEM certificate (" +
-                                bec.message() + ")");
+      ec = setup_error(why, "client certificate '" + files.cert_file +
+                                "' is not a PEM certificate (" + bec.message() + ")");
       return nullptr;
     }
     context->use_private_key_file(files.key_file, ssl::context::pem, bec);
+    const auto code = static_cast<unsigned long>(bec.value());
+    if (bec && ERR_GET_LIB(code) == ERR_LIB_X509 &&
+        ERR_GET_REASON(code) == X509_R_KEY_VALUES_MISMATCH) {
+      ec = setup_error(why, "client key '" + files.key_file + "' does not belong to certificate '" +
+                                files.cert_file + "'");
+      return nullptr;
+    }
     if (bec) {
-      ec = setup_error(why, "client key '" + files.key_file + "' is not a PEM private key, or is encrypted (" +
-                                bec.message() + ")");
+      ec = setup_error(why, "client key '" + files.key_file +
+                                "' is not a PEM private key, or is encrypted (" + bec.message() +
+                                ")");
       return nullptr;
     }
     if (SSL_CTX_check_private_key(context->native_handle()) != 1) {
@@ -99,7 +113,8 @@ std::error_code expect_peer_name(ssl_st* ssl, const std::string& host, std::stri
   }
   // SNI (RFC 6066) is for names only. SSL_set_tlsext_host_name is a macro
   // around this call with a C cast; spelled out for -Wold-style-cast.
-  SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name, const_cast<char*>(host.c_str()));
+  SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+           const_cast<char*>(host.c_str()));
   if (SSL_set1_host(ssl, host.c_str()) != 1) {
     why = "cannot check the reader's certificate against name '" + host + "'";
     return DriverErrc::tls_setup_failed;
@@ -107,8 +122,9 @@ std::error_code expect_peer_name(ssl_st* ssl, const std::string& host, std::stri
   return {};
 }
 
-std::string describe_tls_failure(const boost::system::error_code& ec, ssl_st* ssl, const std::string& peer,
-                                 const std::string& host, const TlsFiles& files) {
+std::string describe_tls_failure(const boost::system::error_code& ec, ssl_st* ssl,
+                                 const std::string& peer, const std::string& host,
+                                 const TlsFiles& files) {
   std::string why = "TLS handshake with " + peer + " failed: ";
   const long verdict = ssl != nullptr ? SSL_get_verify_result(ssl) : X509_V_OK;
   if (verdict != X509_V_OK) {

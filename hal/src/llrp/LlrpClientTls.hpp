@@ -17,7 +17,8 @@ namespace garita::hal::llrp {
 // Loads CA, certificate and key (DriverErrc::tls_setup_failed with a why
 // naming the file and the problem). Called for every connection attempt, so
 // certificates renewed on disk are picked up without a restart.
-std::shared_ptr<boost::asio::ssl::context> make_tls_client_context(const TlsFiles& files, std::error_code& ec,
+std::shared_ptr<boost::asio::ssl::context> make_tls_client_context(const TlsFiles& files,
+                                                                   std::error_code& ec,
                                                                    std::string& why);
 
 // Sets SNI (for host names) and has OpenSSL check during the handshake that
@@ -26,7 +27,8 @@ std::error_code expect_peer_name(ssl_st* ssl, const std::string& host, std::stri
 
 // One line after a failed handshake: OpenSSL's verdict on the reader's
 // certificate when there is one, and what to check.
-std::string describe_tls_failure(const boost::system::error_code& ec, ssl_st* ssl, const std::string& peer,
-                                 const std::string& host, const TlsFiles& files);
+std::string describe_tls_failure(const boost::system::error_code& ec, ssl_st* ssl,
+                                 const std::string& peer, const std::string& host,
+                                 const TlsFiles& files);
 
 }  // namespace garita::hal::llrp

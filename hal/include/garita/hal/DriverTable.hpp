@@ -22,9 +22,11 @@ namespace garita::hal {
 // Makes a driver, not yet started. On failure returns null, sets `ec` and a
 // one-line `why` (e.g. "llrps:// needs a CA file to check the reader's
 // certificate (DriverOptions.tls.ca_file / --tls-ca)").
-using DriverFactory = std::shared_ptr<ReaderDriver> (*)(const ReaderUri& uri, boost::asio::io_context& io,
-                                                         ReaderSink& sink, const DriverOptions& options,
-                                                         std::error_code& ec, std::string& why);
+using DriverFactory = std::shared_ptr<ReaderDriver> (*)(const ReaderUri& uri,
+                                                        boost::asio::io_context& io,
+                                                        ReaderSink& sink,
+                                                        const DriverOptions& options,
+                                                        std::error_code& ec, std::string& why);
 
 struct DriverTableEntry {
   ReaderScheme scheme;

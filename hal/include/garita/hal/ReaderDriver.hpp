@@ -58,7 +58,8 @@ class ReaderDriver {
   // SET_READER_CONFIG with GPOWriteData). `done` gets the outcome on the
   // strand: DriverErrc::not_running when no session is up, bad_argument for
   // a port the reader does not have, busy when too many are queued.
-  virtual void set_output(std::uint16_t port, bool on, std::function<void(std::error_code)> done) = 0;
+  virtual void set_output(std::uint16_t port, bool on,
+                          std::function<void(std::error_code)> done) = 0;
 };
 
 }  // namespace garita::hal

@@ -64,9 +64,9 @@ struct ReaderClock {
 
 struct ReaderStatus {
   DriverState state = DriverState::disconnected;
-  std::string uri;                          // canonical, e.g. "llrp://10.0.4.21:5084"
-  std::string peer;                         // address:port of the current connection
-  std::optional<ReaderIdentity> identity;   // from the last capabilities the reader sent
+  std::string uri;                         // canonical, e.g. "llrp://10.0.4.21:5084"
+  std::string peer;                        // address:port of the current connection
+  std::optional<ReaderIdentity> identity;  // from the last capabilities the reader sent
   std::optional<std::int64_t> connected_since_utc_us;
   std::optional<std::int64_t> running_since_utc_us;
   std::optional<std::int64_t> last_message_utc_us;  // anything from the reader, keepalives included
@@ -78,9 +78,9 @@ struct ReaderStatus {
   std::optional<std::int64_t> last_error_utc_us;
   std::optional<std::int64_t> next_attempt_utc_us;  // while backing_off
 
-  std::uint64_t reconnect_count = 0;  // connection attempts after the first
-  std::uint64_t read_count = 0;       // TagReads handed to the sink
-  std::uint64_t error_count = 0;      // errors recorded in last_error
+  std::uint64_t reconnect_count = 0;    // connection attempts after the first
+  std::uint64_t read_count = 0;         // TagReads handed to the sink
+  std::uint64_t error_count = 0;        // errors recorded in last_error
   std::vector<AntennaStatus> antennas;  // index i is antenna i+1
   ReaderClock clock;
 };

@@ -37,7 +37,7 @@ struct LaneAntenna {
 struct DebounceSettings {
   double gap_s = 2.0;          // a session closes after this long without a read
   std::uint32_t min_reads = 2; // reads needed for a crossing...
-  double min_rssi_dbm = -90.0; // ...at or above this RSSI
+  double min_rssi_dbm = -70.0; // ...at or above this RSSI (the pipeline's default)
   double rearm_s = 60.0;       // a new session this soon after a crossing extends it
   std::uint32_t max_open_sessions = 4096;  // per lane; a flood of EPCs cannot grow memory
 };

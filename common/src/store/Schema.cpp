@@ -1,0 +1,117 @@
+// The crossing store's schema as a list of migration steps. A released step
+// is never edited: a change is a new step at the end (and kSchemaVersion in
+// CrossingStore.hpp goes up by one). docs/data-formats.md describes every
+// column.
+#include "Schema.hpp"
+
+namespace garita::store::detail {
+namespace {
+
+// v1: the crossing table. One row per (lane, sequence).
+constexpr std::string_view kV1 = R"sql(
+CREATE TABLE crossings (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  lane_id TEXT NOT NULL CHECK (length(lane_id) BETWEEN 1 AND 64),
+  sequence INTEGER NOT NULL CHECK (sequence >= 0),
+  port_code TEXT NOT NULL CHECK (length(port_code) <= 64),
+  epc BLOB NOT NULL CHECK (length(epc) BETWEEN 1 AND 62),
+  epc_hex TEXT NOT NULL CHECK (length(epc_hex) = 2 * length(epc)),
+  pc INTEGER CHECK (pc BETWEEN 0 AND 65535),
+  epc_uri TEXT NOT NULL,
+  epc_scheme TEXT NOT NULL,
+  tid BLOB NOT NULL CHECK (length(tid) <= 32),
+  tid_hex TEXT NOT NULL CHECK (length(tid_hex) = 2 * length(tid)),
+  tid_maker TEXT NOT NULL,
+  tid_model TEXT NOT NULL,
+  tid_serial TEXT NOT NULL,
+  document TEXT NOT NULL,
+  issuer_rule TEXT NOT NULL,
+  first_seen_utc_us INTEGER NOT NULL,
+  last_seen_utc_us INTEGER NOT NULL,
+  time_source TEXT NOT NULL
+    CHECK (time_source IN ('reader_utc', 'reader_uptime', 'host_receive')),
+  clock_offset_us INTEGER NOT NULL,
+  host_clock_synchronized INTEGER NOT NULL CHECK (host_clock_synchronized IN (0, 1)),
+  read_count INTEGER NOT NULL CHECK (read_count BETWEEN 0 AND 4294967295),
+  peak_rssi_cdbm INTEGER NOT NULL CHECK (peak_rssi_cdbm BETWEEN -32768 AND 32767),
+  antenna_mask INTEGER NOT NULL CHECK (antenna_mask BETWEEN 0 AND 4294967295),
+  direction TEXT NOT NULL CHECK (direction IN ('unknown', 'with_flow', 'counter_flow')),
+  source TEXT NOT NULL,
+  created_at_us INTEGER NOT NULL,
+  updated_at_us INTEGER NOT NULL,
+  UNIQUE (lane_id, sequence),
+  CHECK (last_seen_utc_us >= first_seen_utc_us)
+) STRICT;
+CREATE INDEX crossings_by_time ON crossings (first_seen_utc_us);
+CREATE INDEX crossings_by_lane_time ON crossings (lane_id, first_seen_utc_us);
+CREATE INDEX crossings_by_epc ON crossings (epc_hex, first_seen_utc_us);
+)sql";
+
+// v2: crossings whose (lane, sequence) was already taken by another card are
+// kept apart instead of being merged or lost; and the opt-in diagnostic
+// capture of raw tag reads.
+constexpr std::string_view kV2 = R"sql(
+CREATE TABLE crossing_conflicts (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  lane_id TEXT NOT NULL CHECK (length(lane_id) BETWEEN 1 AND 64),
+  sequence INTEGER NOT NULL CHECK (sequence >= 0),
+  port_code TEXT NOT NULL CHECK (length(port_code) <= 64),
+  epc BLOB NOT NULL CHECK (length(epc) BETWEEN 1 AND 62),
+  epc_hex TEXT NOT NULL CHECK (length(epc_hex) = 2 * length(epc)),
+  pc INTEGER CHECK (pc BETWEEN 0 AND 65535),
+  epc_uri TEXT NOT NULL,
+  epc_scheme TEXT NOT NULL,
+  tid BLOB NOT NULL CHECK (length(tid) <= 32),
+  tid_hex TEXT NOT NULL CHECK (length(tid_hex) = 2 * length(tid)),
+  tid_maker TEXT NOT NULL,
+  tid_model TEXT NOT NULL,
+  tid_serial TEXT NOT NULL,
+  document TEXT NOT NULL,
+  issuer_rule TEXT NOT NULL,
+  first_seen_utc_us INTEGER NOT NULL,
+  last_seen_utc_us INTEGER NOT NULL,
+  time_source TEXT NOT NULL
+    CHECK (time_source IN ('reader_utc', 'reader_uptime', 'host_receive')),
+  clock_offset_us INTEGER NOT NULL,
+  host_clock_synchronized INTEGER NOT NULL CHECK (host_clock_synchronized IN (0, 1)),
+  read_count INTEGER NOT NULL CHECK (read_count BETWEEN 0 AND 4294967295),
+  peak_rssi_cdbm INTEGER NOT NULL CHECK (peak_rssi_cdbm BETWEEN -32768 AND 32767),
+  antenna_mask INTEGER NOT NULL CHECK (antenna_mask BETWEEN 0 AND 4294967295),
+  direction TEXT NOT NULL CHECK (direction IN ('unknown', 'with_flow', 'counter_flow')),
+  source TEXT NOT NULL,
+  created_at_us INTEGER NOT NULL,
+  updated_at_us INTEGER NOT NULL,
+  UNIQUE (lane_id, sequence, epc),
+  CHECK (last_seen_utc_us >= first_seen_utc_us)
+) STRICT;
+CREATE TABLE tag_reads (
+  id INTEGER PRIMARY KEY,
+  reader_id INTEGER NOT NULL CHECK (reader_id BETWEEN 0 AND 4294967295),
+  antenna INTEGER NOT NULL CHECK (antenna BETWEEN 0 AND 65535),
+  pc INTEGER CHECK (pc BETWEEN 0 AND 65535),
+  epc_hex TEXT NOT NULL CHECK (length(epc_hex) <= 124),
+  tid_hex TEXT NOT NULL CHECK (length(tid_hex) <= 64),
+  peak_rssi_cdbm INTEGER CHECK (peak_rssi_cdbm BETWEEN -32768 AND 32767),
+  reader_first_seen_utc_us INTEGER,
+  reader_first_seen_uptime_us INTEGER CHECK (reader_first_seen_uptime_us >= 0),
+  host_utc_us INTEGER NOT NULL,
+  host_mono_us INTEGER NOT NULL,
+  channel INTEGER CHECK (channel BETWEEN 0 AND 65535),
+  seen_count INTEGER NOT NULL CHECK (seen_count BETWEEN 0 AND 4294967295)
+) STRICT;
+CREATE INDEX tag_reads_by_time ON tag_reads (host_utc_us);
+)sql";
+
+constexpr Migration kMigrations[] = {
+    {1, "crossings table and its indexes", kV1},
+    {2, "crossing_conflicts table; tag_reads diagnostic capture table", kV2},
+};
+
+static_assert(std::size(kMigrations) == static_cast<std::size_t>(kSchemaVersion),
+              "one migration step per schema version");
+
+}  // namespace
+
+std::span<const Migration> migrations() noexcept { return kMigrations; }
+
+}  // namespace garita::store::detail

@@ -1,0 +1,58 @@
+#pragma once
+// garitad's core: one reader driver per configured reader, the lane pipeline
+// for all lanes, and the crossing store behind a group committer. Runs on one
+// io_context thread (drivers, pipeline, timers); the store's writer thread
+// reports commits back onto it.
+//
+// Nothing is lost on a clean stop: stop() stops the readers, flushes the
+// pipeline (every open session is decided), waits for the store to commit
+// everything submitted, then closes it. A crossing counts as stored only
+// after its COMMIT returned; garitad logs "crossing committed" then.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <system_error>
+
+#include "garita/common/config/SiteConfig.hpp"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace garita::daemon {
+
+struct DaemonOptions {
+  // How often sessions are closed and decided; bounds crossing latency.
+  std::int64_t tick_us = 50'000;
+  // How often a one-line summary is logged and sent to systemd as STATUS=.
+  std::int64_t summary_every_us = 60'000'000;
+  // Logs each committed crossing (lane and sequence only, never the EPC).
+  bool log_commits = true;
+};
+
+class Daemon {
+ public:
+  Daemon(boost::asio::io_context& io, config::SiteConfig site, DaemonOptions options = {});
+  ~Daemon();
+  Daemon(const Daemon&) = delete;
+  Daemon& operator=(const Daemon&) = delete;
+
+  // Opens the store (creating or migrating it), resumes each lane's sequence,
+  // starts every reader and the timers. On failure returns an error and sets
+  // `error` to one line; nothing is left running.
+  std::error_code start(std::string& error);
+
+  // Graceful stop; `done` runs on the io_context once everything is committed
+  // and closed. Safe to call more than once.
+  void stop(std::function<void()> done);
+
+  // Crossings whose COMMIT has returned since start.
+  std::uint64_t committed() const noexcept;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace garita::daemon

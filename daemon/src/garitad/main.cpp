@@ -1,0 +1,84 @@
+// garitad: the workstation daemon. Reads its configuration, runs one reader
+// driver per reader and the lane pipeline, stores every crossing, and stops
+// cleanly on SIGTERM/SIGINT (systemd's stop) with nothing left uncommitted.
+#include <CLI/CLI.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include <iostream>
+
+#include "garita/common/Log.hpp"
+#include "garita/daemon/Daemon.hpp"
+#include "garita/daemon/SiteCheck.hpp"
+
+#ifndef GARITA_VERSION
+#define GARITA_VERSION "unknown"
+#endif
+
+namespace {
+
+constexpr int kExitRuntime = 1;
+constexpr int kExitConfig = 2;
+
+int run(int argc, char** argv) {
+  CLI::App app{"garitad: the garita workstation daemon (readers -> lanes -> crossings database)"};
+  app.set_version_flag("--version", GARITA_VERSION);
+  std::string config_path = "/etc/garita/garitad.toml";
+  app.add_option("-c,--config", config_path, "Configuration file")->capture_default_str();
+  bool debug = false;
+  app.add_flag("--debug", debug, "Log debug lines too (may include card numbers: bench use only)");
+  bool quiet_commits = false;
+  app.add_flag("--no-commit-log", quiet_commits, "Do not log a line for each committed crossing");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "garitad: " << e.what() << " (try --help)\n";
+    return kExitConfig;
+  }
+  if (debug) garita::log::set_threshold(garita::log::Severity::debug);
+
+  garita::config::SiteConfig site;
+  std::string error;
+  if (garita::daemon::load_and_check_site(config_path, site, error)) {
+    garita::log::error("garitad", error);
+    return kExitConfig;
+  }
+
+  boost::asio::io_context io(1);
+  garita::daemon::DaemonOptions options;
+  options.log_commits = !quiet_commits;
+  garita::daemon::Daemon daemon(io, std::move(site), options);
+  if (auto ec = daemon.start(error)) {
+    garita::log::error("garitad", error);
+    return kExitRuntime;
+  }
+
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    garita::log::info("garitad", std::string("received ") + (signal == SIGTERM ? "SIGTERM" : "SIGINT"));
+    daemon.stop([&signals] {
+      boost::system::error_code ignored;
+      signals.cancel(ignored);
+    });
+  });
+  io.run();
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    garita::log::error("garitad", std::string("fatal: ") + e.what());
+  } catch (...) {
+    garita::log::error("garitad", "fatal: unknown exception");
+  }
+  return kExitRuntime;
+}
