@@ -6,6 +6,9 @@ cd "$(dirname "$0")/.."
 preset=${1:-release}
 shift || true
 scripts/install-deps.sh
+# ccache: key on paths relative to the checkout, so a fresh clone (CI) reuses
+# what an earlier build on this machine compiled.
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
 if [ ! -f "build/$preset/build.ninja" ]; then
   cmake --preset "$preset" >/dev/null
 fi

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Runs the whole test suite (unit, integration, fuzz-corpus replay, bench
-# smoke) through CTest for one preset: debug by default, or asan/release.
+# smoke) through CTest. By default under AddressSanitizer + UndefinedBehavior-
+# Sanitizer (the asan preset: a debug build that also catches memory and UB
+# bugs); `scripts/test.sh debug` or `release` for the plain builds.
 # Installs what is missing and builds first. Extra arguments go to ctest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-preset=debug
+preset=asan
 case "${1:-}" in
   debug|release|asan) preset=$1; shift ;;
 esac

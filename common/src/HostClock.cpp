@@ -1,7 +1,7 @@
 #include "garita/common/HostClock.hpp"
 
 #include <sys/timex.h>
-#include <time.h>
+#include <ctime>
 
 namespace garita {
 namespace {

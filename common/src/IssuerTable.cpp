@@ -27,8 +27,8 @@
 #include "garita/common/Epc.hpp"
 #include "garita/common/Errc.hpp"
 #include "garita/common/Hex.hpp"
-#include "garita/common/Tid.hpp"
 #include "garita/common/TextFile.hpp"
+#include "garita/common/Tid.hpp"
 #include "garita/common/config/TomlTableReader.hpp"
 
 namespace garita {
@@ -42,7 +42,6 @@ using config::line_of;
 using Reporter = config::ErrorSink;
 
 std::string_view type_phrase(const toml::node& node) noexcept { return config::type_phrase(node); }
-
 
 // ---------------------------------------------------------------- document types
 

@@ -32,18 +32,24 @@ constexpr const char* kLlrpFooter =
 }  // namespace
 
 CLI::App* add_llrp_command(CLI::App& app, LlrpCommandArgs& args) {
-  auto* cmd = app.add_subcommand("llrp", "Simulated LLRP fixed readers (one per lane) fed by the traffic model");
+  auto* cmd = app.add_subcommand(
+      "llrp", "Simulated LLRP fixed readers (one per lane) fed by the traffic model");
   auto& o = args.options;
-  cmd->add_option("--bind", o.bind_address, "Address to listen on (never all interfaces unless asked)")
+  cmd->add_option("--bind", o.bind_address,
+                  "Address to listen on (never all interfaces unless asked)")
       ->capture_default_str();
-  cmd->add_option("--port", o.port, "Port of lane 1's reader; lane L uses PORT + L - 1; 0 = ephemeral")
+  cmd->add_option("--port", o.port,
+                  "Port of lane 1's reader; lane L uses PORT + L - 1; 0 = ephemeral")
       ->capture_default_str();
   cmd->add_option("--lanes", o.lanes, "Number of lanes, one reader each")->capture_default_str();
-  cmd->add_option("--rate", args.rate, "Travellers per minute per lane (default: the model's, 3)");
-  cmd->add_option("--seed", o.seed, "Traffic model seed (same seed, same reads)")->capture_default_str();
-  cmd->add_option("--duration", args.duration_s,
-                  "Simulated seconds of arrivals; exits when the last traveller has left (default: "
-                  "run until SIGINT/SIGTERM)");
+  args.rate_option = cmd->add_option("--rate", args.rate,
+                                     "Travellers per minute per lane (default: the model's, 3)");
+  cmd->add_option("--seed", o.seed, "Traffic model seed (same seed, same reads)")
+      ->capture_default_str();
+  args.duration_option = cmd->add_option(
+      "--duration", args.duration_s,
+      "Simulated seconds of arrivals; exits when the last traveller has left (default: "
+      "run until SIGINT/SIGTERM)");
   cmd->add_option("--speed", o.speed, "Simulated time runs this many times faster than real time")
       ->capture_default_str();
   cmd->add_option("--preset", args.preset, "Traffic: default (realistic faults) or clean (none)")
@@ -51,8 +57,9 @@ CLI::App* add_llrp_command(CLI::App& app, LlrpCommandArgs& args) {
       ->capture_default_str();
   cmd->add_option("--truth", args.truth_file, "Write the ground truth CSV here");
   cmd->add_option("--sent-log", args.sent_log_file, "Write the sent log CSV here (see below)");
-  cmd->add_option("--vendor", args.vendor,
-                  "generic (plain LLRP, PEN 32473) or impinj (Speedway R420, Impinj extensions, FastID)")
+  cmd->add_option(
+         "--vendor", args.vendor,
+         "generic (plain LLRP, PEN 32473) or impinj (Speedway R420, Impinj extensions, FastID)")
       ->check(CLI::IsMember({"generic", "impinj"}))
       ->capture_default_str();
   cmd->add_option("--clock", args.clock,
@@ -60,9 +67,12 @@ CLI::App* add_llrp_command(CLI::App& app, LlrpCommandArgs& args) {
                   "without a wall clock")
       ->check(CLI::IsMember({"utc", "uptime"}))
       ->capture_default_str();
-  cmd->add_option("--fault", args.faults, "Inject a fault, KIND@TIME[+DURATION][:lane=N] (repeatable; see below)");
-  cmd->add_option("--ready-file", args.ready_file, "Write 'LANE PORT' lines here once every reader listens");
-  cmd->add_flag("--quiet", o.quiet, "No per-event lines on stderr (the exit summary is still printed)");
+  cmd->add_option("--fault", args.faults,
+                  "Inject a fault, KIND@TIME[+DURATION][:lane=N] (repeatable; see below)");
+  cmd->add_option("--ready-file", args.ready_file,
+                  "Write 'LANE PORT' lines here once every reader listens");
+  cmd->add_flag("--quiet", o.quiet,
+                "No per-event lines on stderr (the exit summary is still printed)");
   cmd->footer(std::string(kLlrpFooter) + std::string(llrp::fault_syntax_help()));
   return cmd;
 }
@@ -79,8 +89,9 @@ int run_llrp_command(LlrpCommandArgs& args, std::ostream& out, std::ostream& err
     }
     o.faults.push_back(fault);
   }
-  if (args.duration_s != 0) o.duration_s = args.duration_s;
-  if (args.rate >= 0) o.travelers_per_min = args.rate;
+  if (args.duration_option != nullptr && args.duration_option->count() > 0)
+    o.duration_s = args.duration_s;
+  if (args.rate_option != nullptr && args.rate_option->count() > 0) o.travelers_per_min = args.rate;
   o.preset = args.preset == "clean" ? llrp::TrafficPreset::clean : llrp::TrafficPreset::realistic;
   o.vendor = args.vendor == "impinj" ? llrp::ReaderVendor::impinj : llrp::ReaderVendor::generic;
   o.clock = args.clock == "uptime" ? llrp::ReaderClock::uptime : llrp::ReaderClock::utc;

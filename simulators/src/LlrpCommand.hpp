@@ -14,8 +14,10 @@ namespace garita::sim::cli {
 
 struct LlrpCommandArgs {
   llrp::LlrpSimulatorOptions options;
-  double duration_s = 0;   // 0: run until a signal
-  double rate = -1;        // < 0: the model's default
+  double duration_s = 0;  // used only when --duration was given
+  double rate = 0;        // used only when --rate was given
+  CLI::Option* duration_option = nullptr;
+  CLI::Option* rate_option = nullptr;
   std::string preset = "default";
   std::string vendor = "generic";
   std::string clock = "utc";

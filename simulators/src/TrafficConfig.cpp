@@ -51,7 +51,8 @@ struct Checker {
   }
   void probability(const char* key, double v) {
     finite(key, v);
-    if (v < 0.0 || v > 1.0) fail(key, "must be a probability in [0, 1] (is " + std::to_string(v) + ")");
+    if (v < 0.0 || v > 1.0)
+      fail(key, "must be a probability in [0, 1] (is " + std::to_string(v) + ")");
   }
   void ordered(const char* lo_key, double lo, const char* hi_key, double hi) {
     if (lo > hi) fail(lo_key, std::string("must not exceed ") + hi_key);

@@ -23,9 +23,7 @@ constexpr double kRadToDeg = 180.0 / kPi;
 constexpr std::int64_t kNoTime = std::numeric_limits<std::int64_t>::min();
 constexpr std::int32_t kNoRssi = std::numeric_limits<std::int32_t>::min();
 
-std::int64_t seconds_to_us(double s) {
-  return static_cast<std::int64_t>(std::llround(s * 1e6));
-}
+std::int64_t seconds_to_us(double s) { return static_cast<std::int64_t>(std::llround(s * 1e6)); }
 
 // A walk is a few straight pieces in (time, distance along the walk): walk,
 // stop, walk back, wait, walk again. s(t) = s0 + v (t - t0) within a piece.
@@ -193,10 +191,10 @@ struct TrafficModel::Impl {
     LaneId id = 0;
     double x = 0;
     Rng rng;
-    double gap_headway_s = 0;    // fixed part of a solo gap
-    double gap_exp_mean_s = 0;   // exponential part of a solo gap
+    double gap_headway_s = 0;   // fixed part of a solo gap
+    double gap_exp_mean_s = 0;  // exponential part of a solo gap
     bool companion_next = false;
-    Trajectory leader;           // the path a companion copies
+    Trajectory leader;  // the path a companion copies
     std::int64_t leader_arrival = 0;
     double leader_dir = 1;
     double leader_offset = 0;
@@ -235,8 +233,8 @@ struct TrafficModel::Impl {
     std::uint32_t traveler = 0;
     CardIdentity card;
     double z = 0;
-    double loss_db = 0;    // this pass's body/holding loss
-    double limit_db = 0;   // max one-way loss for a read (chip and reader)
+    double loss_db = 0;   // this pass's body/holding loss
+    double limit_db = 0;  // max one-way loss for a read (chip and reader)
     // Horizontal distance beyond which this tag (its height and body loss,
     // the strongest fade, no sleeve) cannot be read by its own lane's /
     // another lane's antennas; attempts beyond it are skipped cheaply.
@@ -276,8 +274,8 @@ struct TrafficModel::Impl {
   CardFactory cards;
 
   // Derived radio constants.
-  double lfs_1m_db = 0;      // free-space loss at 1 m
-  double net_gain_db = 0;    // antenna gain - cable - polarisation
+  double lfs_1m_db = 0;    // free-space loss at 1 m
+  double net_gain_db = 0;  // antenna gain - cable - polarisation
   double fade_max_db = 0;
   double bound_own = 0, bound_other = -1;  // horizontal read bounds
   int reach = 0;                           // lanes each side to simulate
@@ -291,10 +289,10 @@ struct TrafficModel::Impl {
   double inv_fade_spatial = 0;
   std::int64_t tbin_current = 0, tbin_start = 0, tbin_end = 0;  // fade time bin cache
   double doc_cumulative[7]{};
-  static constexpr DocumentType kDocs[7] = {DocumentType::bcc,    DocumentType::prc,
-                                            DocumentType::passport_card, DocumentType::sentri,
-                                            DocumentType::nexus,  DocumentType::fast,
-                                            DocumentType::edl};
+  static constexpr DocumentType kDocs[7] = {
+      DocumentType::bcc,    DocumentType::prc,   DocumentType::passport_card,
+      DocumentType::sentri, DocumentType::nexus, DocumentType::fast,
+      DocumentType::edl};
 
   // Event queue and pools.
   EventQueue queue;
@@ -373,8 +371,8 @@ struct TrafficModel::Impl {
     const auto& r = cfg.radio;
     const auto& w = cfg.walking;
     const double loss_min = std::max(0.0, r.tag_loss_mean_db - 2.0 * r.tag_loss_sd_db);
-    const double limit = std::max(loss_limit(ChipModel::impinj_monza_r6),
-                                  loss_limit(ChipModel::nxp_ucode_8));
+    const double limit =
+        std::max(loss_limit(ChipModel::impinj_monza_r6), loss_limit(ChipModel::nxp_ucode_8));
     const double budget = limit + net_gain_db - loss_min + fade_max_db - extra_db;
     auto reachable = [&](double h) {
       for (int i = 0; i <= 16; ++i) {
@@ -498,9 +496,8 @@ struct TrafficModel::Impl {
         antenna_reader.push_back(info.reader);
       }
 
-      const double rate =
-          a.per_lane_travelers_per_min.empty() ? a.travelers_per_min_per_lane
-                                               : a.per_lane_travelers_per_min[i];
+      const double rate = a.per_lane_travelers_per_min.empty() ? a.travelers_per_min_per_lane
+                                                               : a.per_lane_travelers_per_min[i];
       if (rate <= 0) continue;
       // Mean gap 60/rate seconds, split between companions (probability p,
       // mean group_gap_mean) and solo gaps = headway + exponential, with the
@@ -537,14 +534,15 @@ struct TrafficModel::Impl {
       free_list.pop_back();
       return i;
     }
-    if (pool.size() >= kArrivalBase) throw std::length_error("TrafficModel: too many tags in the lanes at once");
+    if (pool.size() >= kArrivalBase)
+      throw std::length_error("TrafficModel: too many tags in the lanes at once");
     pool.emplace_back();
     return static_cast<std::uint32_t>(pool.size() - 1);
   }
 
   // ---- arrivals -------------------------------------------------------------
 
-  Trajectory build_walk(Lane& lane, std::int64_t t0, double v, std::uint32_t shape) {
+  Trajectory build_walk(Lane& lane, std::int64_t t0, double v, std::uint32_t shape) const {
     const auto& b = cfg.behaviour;
     Rng& rng = lane.rng;
     const double R = stretch;
@@ -636,8 +634,8 @@ struct TrafficModel::Impl {
       lane.leader_offset = offset;
       lane.leader_shape =
           tr.behaviours & (behaviour::lingerer | behaviour::step_back | behaviour::counter_flow);
-      next_t = t + std::max<std::int64_t>(1, seconds_to_us(rng.uniform(b.group_gap_min_s,
-                                                                         b.group_gap_max_s)));
+      next_t = t + std::max<std::int64_t>(
+                       1, seconds_to_us(rng.uniform(b.group_gap_min_s, b.group_gap_max_s)));
     } else {
       next_t = t + std::max<std::int64_t>(1, seconds_to_us(next_solo_gap(lane)));
     }
@@ -653,8 +651,8 @@ struct TrafficModel::Impl {
     add_tag(ti, cards.make_whti(kDocs[doc], chip), z, shielded, rng);
     if (extra) {
       const ChipModel echip = rng.chance(0.5) ? ChipModel::impinj_monza_r6 : ChipModel::nxp_ucode_8;
-      const double ez = std::clamp(rng.normal(b.extra_tag_height_m, 0.1), w.tag_height_min_m,
-                                   w.tag_height_max_m);
+      const double ez =
+          std::clamp(rng.normal(b.extra_tag_height_m, 0.1), w.tag_height_min_m, w.tag_height_max_m);
       add_tag(ti, cards.make_retail_sgtin(echip), ez, false, rng);
     }
 
@@ -671,7 +669,7 @@ struct TrafficModel::Impl {
     std::vector<std::uint32_t> counts = std::move(tag.other_counts);  // keep its capacity
     tag = Tag{};
     tag.other_counts = std::move(counts);
-    tag.other_counts.assign(static_cast<std::size_t>(2 * reach + 1), 0);
+    tag.other_counts.assign(2 * static_cast<std::size_t>(reach) + 1, 0);
     tag.traveler = ti;
     tag.card = card;
     tag.z = z;
@@ -681,8 +679,8 @@ struct TrafficModel::Impl {
     tag.limit_db = loss_limit(card.chip);
     const double dz = cfg.lanes.antenna_height_m - z;
     tag.bound_own = tag_bound(dz, tag.loss_db, tag.limit_db, 0.0, bound_own);
-    tag.bound_other = tag_bound(dz, tag.loss_db, tag.limit_db,
-                                r.neighbour_extra_attenuation_db, bound_other);
+    tag.bound_other =
+        tag_bound(dz, tag.loss_db, tag.limit_db, r.neighbour_extra_attenuation_db, bound_other);
     tag.fade_seed = rng.next_u64();
     tag.shielded = shielded;
     Traveler& tr = travelers[ti];
@@ -711,8 +709,8 @@ struct TrafficModel::Impl {
         st.antenna = static_cast<std::uint32_t>(other.first_antenna + k);
         st.rng.state = hash2(tag.fade_seed, st.antenna);
         ++tag.live_streams;
-        const auto phase = static_cast<std::int64_t>(
-            st.rng.uniform() * static_cast<double>(period_us));
+        const auto phase =
+            static_cast<std::int64_t>(st.rng.uniform() * static_cast<double>(period_us));
         push(t0 + phase, si);
       }
     }
@@ -729,9 +727,10 @@ struct TrafficModel::Impl {
       const std::int64_t slot = (t + rd.phase_us) / dwell;
       rd.dwell_start = slot * dwell - rd.phase_us;
       rd.dwell_end = rd.dwell_start + dwell;
-      rd.channel = static_cast<std::uint32_t>(
-                       rd.hop[static_cast<std::size_t>(slot % static_cast<std::int64_t>(rd.hop.size()))]) +
-                   1U;
+      rd.channel =
+          static_cast<std::uint32_t>(
+              rd.hop[static_cast<std::size_t>(slot % static_cast<std::int64_t>(rd.hop.size()))]) +
+          1U;
     }
     return rd.channel;
   }
@@ -758,8 +757,8 @@ struct TrafficModel::Impl {
       h = hash2(h, channel);
       h = hash2(h, static_cast<std::uint64_t>(sbin));
       h = hash2(h, static_cast<std::uint64_t>(tbin));
-      const double g = std::clamp(normal_quantile(unit_open(h)), -r.fade_clamp_sigma,
-                                  r.fade_clamp_sigma);
+      const double g =
+          std::clamp(normal_quantile(unit_open(h)), -r.fade_clamp_sigma, r.fade_clamp_sigma);
       st.fade_db = g * r.shadowing_sd_db;
     }
     return st.fade_db;
@@ -785,8 +784,8 @@ struct TrafficModel::Impl {
 
     // Next attempt: the Gen2 Q-algorithm's random slot gives +-50% jitter.
     std::int64_t next =
-        t + std::max<std::int64_t>(
-                1, static_cast<std::int64_t>((0.5 + st.rng.uniform()) * static_cast<double>(period_us)));
+        t + std::max<std::int64_t>(1, static_cast<std::int64_t>((0.5 + st.rng.uniform()) *
+                                                                static_cast<double>(period_us)));
     bool read = false;
     if (bound < 0) {
       next = tr.traj.t_end;  // never readable: just see the walk out
@@ -828,7 +827,8 @@ struct TrafficModel::Impl {
 
     double rssi = r.tx_power_dbm - 2.0 * loss - r.backscatter_loss_db;
     if (r.rssi_noise_sd_db > 0) rssi += r.rssi_noise_sd_db * normal_quantile(st.rng.uniform());
-    const auto cdbm = static_cast<std::int32_t>(std::clamp(std::lround(rssi * 100.0), -32768L, 32767L));
+    const auto cdbm =
+        static_cast<std::int32_t>(std::clamp(std::lround(rssi * 100.0), -32768L, 32767L));
     const auto dbm = static_cast<std::int32_t>(std::clamp(std::lround(rssi), -128L, 127L));
 
     out.time_us = t;
@@ -862,8 +862,8 @@ struct TrafficModel::Impl {
       ++tag.reads_other;
       if (qualifies) ++tag.qual_other;
       tag.peak_other = std::max(tag.peak_other, cdbm);
-      const auto slot = static_cast<std::size_t>(static_cast<int>(an.lane_index) -
-                                                 static_cast<int>(tr.lane) + reach);
+      const int offset = static_cast<int>(an.lane_index) - static_cast<int>(tr.lane) + reach;
+      const auto slot = static_cast<std::size_t>(offset);
       ++tag.other_counts[slot];
     }
     ++emitted;
@@ -918,8 +918,8 @@ struct TrafficModel::Impl {
     for (std::size_t k = 0; k < tag.other_counts.size(); ++k) {
       if (tag.other_counts[k] > best) {
         best = tag.other_counts[k];
-        const auto lane_index = static_cast<std::size_t>(static_cast<int>(tr.lane) +
-                                                         static_cast<int>(k) - reach);
+        const auto lane_index =
+            static_cast<std::size_t>(static_cast<int>(tr.lane) + static_cast<int>(k) - reach);
         rec.busiest_other_lane = lanes[lane_index].id;
       }
     }

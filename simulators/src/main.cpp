@@ -16,7 +16,8 @@ constexpr int kExitBadInput = 2;
 
 int run(int argc, char** argv) {
   using namespace garita::sim::cli;
-  CLI::App app{"garita-sim: simulated readers for testing garita without hardware (see docs/simulators.md)"};
+  CLI::App app{
+      "garita-sim: simulated readers for testing garita without hardware (see docs/simulators.md)"};
   app.set_version_flag("--version", GARITA_VERSION);
   app.require_subcommand(1);
 

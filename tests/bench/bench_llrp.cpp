@@ -24,16 +24,36 @@ std::vector<std::uint8_t> make_report(std::size_t tag_count) {
   std::vector<llrp::TagReport> tags(tag_count);
   for (std::size_t i = 0; i < tag_count; ++i) {
     llrp::TagReport& t = tags[i];
-    const std::uint8_t epc[12] = {0x30, 0x08, 0x33, 0xB2, 0xDD, 0xD9, 0x06, 0xC0,
-                                  0x00, 0x00, static_cast<std::uint8_t>(i >> 8), static_cast<std::uint8_t>(i)};
+    const std::uint8_t epc[12] = {0x30,
+                                  0x08,
+                                  0x33,
+                                  0xB2,
+                                  0xDD,
+                                  0xD9,
+                                  0x06,
+                                  0xC0,
+                                  0x00,
+                                  0x00,
+                                  static_cast<std::uint8_t>(i >> 8),
+                                  static_cast<std::uint8_t>(i)};
     t.epc.assign(epc, 96);
     t.antenna_id = static_cast<std::uint16_t>(1 + i % 4);
     t.peak_rssi_dbm = static_cast<std::int8_t>(-40 - static_cast<int>(i % 30));
     t.first_seen_utc_us = 1'700'000'000'000'000ull + i;
     t.tag_seen_count = static_cast<std::uint16_t>(1 + i % 5);
     t.channel_index = static_cast<std::uint16_t>(1 + i % 50);
-    const std::uint8_t tid[12] = {0xE2, 0x80, 0x11, 0x60, 0x20, 0x00, 0x12, 0x34, 0x56, 0x78,
-                                  static_cast<std::uint8_t>(i >> 8), static_cast<std::uint8_t>(i)};
+    const std::uint8_t tid[12] = {0xE2,
+                                  0x80,
+                                  0x11,
+                                  0x60,
+                                  0x20,
+                                  0x00,
+                                  0x12,
+                                  0x34,
+                                  0x56,
+                                  0x78,
+                                  static_cast<std::uint8_t>(i >> 8),
+                                  static_cast<std::uint8_t>(i)};
     t.read_results[0].result = llrp::C1G2ReadResult::success;
     t.read_results[0].op_spec_id = 1;
     t.read_results[0].data.assign(tid);
@@ -92,7 +112,8 @@ void lex_and_decode_stream(benchmark::State& state) {
   std::uint64_t tags = 0;
   for (auto _ : state) {
     for (std::size_t at = 0; at < stream.size(); at += 1460) {
-      const std::span<const std::uint8_t> segment(stream.data() + at, std::min<std::size_t>(1460, stream.size() - at));
+      const std::span<const std::uint8_t> segment(stream.data() + at,
+                                                  std::min<std::size_t>(1460, stream.size() - at));
       const auto ec = lexer.feed(segment, [&](const llrp::MessageView& m) {
         llrp::TagReportReader reader(m);
         while (reader.next(tag)) ++tags;
@@ -103,7 +124,8 @@ void lex_and_decode_stream(benchmark::State& state) {
   }
   const auto iterations = static_cast<double>(state.iterations());
   state.counters["messages/s"] = benchmark::Counter(iterations * 100, benchmark::Counter::kIsRate);
-  state.counters["tag_reports/s"] = benchmark::Counter(iterations * 100, benchmark::Counter::kIsRate);
+  state.counters["tag_reports/s"] =
+      benchmark::Counter(iterations * 100, benchmark::Counter::kIsRate);
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(stream.size()));
 }
 

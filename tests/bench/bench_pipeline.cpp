@@ -62,9 +62,8 @@ const Stream& stream() {
       r.host_mono_us = r.host_utc_us - kHostBoot;
       out.reads.push_back(r);
     }
-    std::stable_sort(out.reads.begin(), out.reads.end(), [](const auto& a, const auto& b) {
-      return a.host_mono_us < b.host_mono_us;
-    });
+    std::stable_sort(out.reads.begin(), out.reads.end(),
+                     [](const auto& a, const auto& b) { return a.host_mono_us < b.host_mono_us; });
     for (std::size_t i = 0; i < sc.lanes.lane_ids.size(); ++i) {
       lane::LaneConfig l;
       l.lane_id = std::to_string(sc.lanes.lane_ids[i]);
@@ -95,9 +94,12 @@ struct CountingSink final : lane::LaneSink {
 
 void set_counters(benchmark::State& state, std::size_t reads, std::uint64_t crossings) {
   const auto iterations = static_cast<double>(state.iterations());
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(reads));
-  state.counters["reads/s"] = benchmark::Counter(iterations * static_cast<double>(reads), benchmark::Counter::kIsRate);
-  state.counters["crossings/s"] = benchmark::Counter(static_cast<double>(crossings), benchmark::Counter::kIsRate);
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) *
+                          static_cast<std::int64_t>(reads));
+  state.counters["reads/s"] =
+      benchmark::Counter(iterations * static_cast<double>(reads), benchmark::Counter::kIsRate);
+  state.counters["crossings/s"] =
+      benchmark::Counter(static_cast<double>(crossings), benchmark::Counter::kIsRate);
   state.counters["crossings/pass"] = static_cast<double>(crossings) / std::max(iterations, 1.0);
 }
 
@@ -175,9 +177,18 @@ void BM_Pipeline_FloodDistinctEpcs(benchmark::State& state) {
     for (int i = 0; i < 2; ++i) {
       garita::TagRead r;
       r.antenna = 1;
-      const std::uint8_t epc[12] = {0xE2, 0xC0, 0xDE, 0x01, 0, 0, 0, static_cast<std::uint8_t>(k >> 24),
-                                    static_cast<std::uint8_t>(k >> 16), static_cast<std::uint8_t>(k >> 8),
-                                    static_cast<std::uint8_t>(k), 0};
+      const std::uint8_t epc[12] = {0xE2,
+                                    0xC0,
+                                    0xDE,
+                                    0x01,
+                                    0,
+                                    0,
+                                    0,
+                                    static_cast<std::uint8_t>(k >> 24),
+                                    static_cast<std::uint8_t>(k >> 16),
+                                    static_cast<std::uint8_t>(k >> 8),
+                                    static_cast<std::uint8_t>(k),
+                                    0};
       r.epc.assign(epc);
       r.peak_rssi_cdbm = -5000;
       r.host_mono_us = 1'000 * kS + static_cast<std::int64_t>(k) * 20 + i;

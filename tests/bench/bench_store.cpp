@@ -52,7 +52,14 @@ Crossing make_crossing(std::uint64_t sequence) {
   c.lane_id = "P0" + std::to_string(sequence % 8);
   c.sequence = sequence;
   c.port_code = "SYS";
-  const std::uint8_t epc[12] = {0xE2, 0x00, 0x34, 0x11, 0xB8, 0x02, 0x01, 0x16,
+  const std::uint8_t epc[12] = {0xE2,
+                                0x00,
+                                0x34,
+                                0x11,
+                                0xB8,
+                                0x02,
+                                0x01,
+                                0x16,
                                 static_cast<std::uint8_t>(sequence >> 24),
                                 static_cast<std::uint8_t>(sequence >> 16),
                                 static_cast<std::uint8_t>(sequence >> 8),
@@ -62,7 +69,8 @@ Crossing make_crossing(std::uint64_t sequence) {
   c.epc_hex = garita::to_hex(c.epc.view());
   c.epc_uri = "urn:epc:raw:96.x" + c.epc_hex;
   c.epc_scheme = "raw";
-  const std::uint8_t tid[12] = {0xE2, 0x80, 0x11, 0x30, 0x20, 0x00, 0x12, 0x34, 0x56, 0x78, 0x9A, 0xBC};
+  const std::uint8_t tid[12] = {0xE2, 0x80, 0x11, 0x30, 0x20, 0x00,
+                                0x12, 0x34, 0x56, 0x78, 0x9A, 0xBC};
   c.tid.assign(tid);
   c.tid_hex = garita::to_hex(c.tid.view());
   c.tid_maker = "Impinj";

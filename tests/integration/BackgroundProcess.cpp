@@ -29,14 +29,17 @@ std::string read_text(const std::filesystem::path& path) {
 }  // namespace
 
 BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv,
-                                     const std::filesystem::path& output_dir, const std::string& name)
+                                     const std::filesystem::path& output_dir,
+                                     const std::string& name)
     : out_path_(output_dir / (name + ".out")), err_path_(output_dir / (name + ".err")) {
   if (argv.empty()) throw std::invalid_argument("BackgroundProcess: empty argv");
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, out_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, 2, err_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, 1, out_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
+  posix_spawn_file_actions_addopen(&actions, 2, err_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
   std::vector<char*> args;
   args.reserve(argv.size() + 1);
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
@@ -68,11 +71,13 @@ bool BackgroundProcess::reap(bool block) {
 
 bool BackgroundProcess::running() { return !reap(false); }
 
-bool BackgroundProcess::wait_for_file(const std::filesystem::path& path, std::chrono::milliseconds limit) {
+bool BackgroundProcess::wait_for_file(const std::filesystem::path& path,
+                                      std::chrono::milliseconds limit) {
   const auto deadline = std::chrono::steady_clock::now() + limit;
   for (;;) {
     std::error_code ec;
-    if (std::filesystem::exists(path, ec) && std::filesystem::file_size(path, ec) > 0 && !ec) return true;
+    if (std::filesystem::exists(path, ec) && std::filesystem::file_size(path, ec) > 0 && !ec)
+      return true;
     if (!running() || std::chrono::steady_clock::now() >= deadline) return false;
     std::this_thread::sleep_for(kPollInterval);
   }

@@ -42,7 +42,8 @@ TempDir::~TempDir() {
 
 SimProcess::SimProcess(const TempDir& dir, std::vector<std::string> args, const std::string& name) {
   const auto ready = dir / (name + ".ready");
-  std::vector<std::string> argv = {GARITA_SIM, "llrp", "--port", "0", "--ready-file", ready.string()};
+  std::vector<std::string> argv = {GARITA_SIM, "llrp",         "--port",
+                                   "0",        "--ready-file", ready.string()};
   argv.insert(argv.end(), args.begin(), args.end());
   process_ = std::make_unique<BackgroundProcess>(argv, dir.path(), name);
   const bool is_ready = process_->wait_for_file(ready, 20s);
@@ -106,7 +107,8 @@ void LlrpTestClient::send(const std::vector<std::uint8_t>& bytes) {
 
 bool LlrpTestClient::fill(std::chrono::steady_clock::time_point deadline) {
   if (fd_ < 0 || eof_ || framing_error_) return false;
-  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      deadline - std::chrono::steady_clock::now());
   pollfd p{fd_, POLLIN, 0};
   const int r = ::poll(&p, 1, static_cast<int>(std::max<std::int64_t>(0, left.count())));
   if (r <= 0) return false;
@@ -117,17 +119,19 @@ bool LlrpTestClient::fill(std::chrono::steady_clock::time_point deadline) {
     return false;
   }
   const auto now = std::chrono::steady_clock::now();
-  framing_error_ = lexer_.feed(std::span<const std::uint8_t>(buf, static_cast<std::size_t>(n)),
-                               [this, now](const codec::MessageView& m) {
-                                 ready_.push_back({std::vector<std::uint8_t>(m.bytes.begin(), m.bytes.end()), now});
-                               });
+  framing_error_ = lexer_.feed(
+      std::span<const std::uint8_t>(buf, static_cast<std::size_t>(n)),
+      [this, now](const codec::MessageView& m) {
+        ready_.push_back({std::vector<std::uint8_t>(m.bytes.begin(), m.bytes.end()), now});
+      });
   return true;
 }
 
 std::optional<ReceivedMessage> LlrpTestClient::receive(std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (ready_.empty()) {
-    if (!fill(deadline) && (eof_ || framing_error_ || std::chrono::steady_clock::now() >= deadline)) {
+    if (!fill(deadline) &&
+        (eof_ || framing_error_ || std::chrono::steady_clock::now() >= deadline)) {
       if (ready_.empty()) return std::nullopt;
     }
   }
@@ -139,11 +143,13 @@ std::optional<ReceivedMessage> LlrpTestClient::receive(std::chrono::milliseconds
     keepalive_times.push_back(m.at);
     if (auto_ack && fd_ >= 0) {
       std::vector<std::uint8_t> ack;
-      REQUIRE_FALSE(codec::encode_empty_message(ack, codec::MessageType::keepalive_ack, header.message_id));
+      REQUIRE_FALSE(
+          codec::encode_empty_message(ack, codec::MessageType::keepalive_ack, header.message_id));
       send(ack);
     }
   } else if (header.type == codec::MessageType::ro_access_report) {
-    const auto ec = codec::for_each_tag_report(m.view(), [this](const codec::TagReport& t) { tags.push_back(t); });
+    const auto ec = codec::for_each_tag_report(
+        m.view(), [this](const codec::TagReport& t) { tags.push_back(t); });
     REQUIRE_FALSE(ec);
   }
   return m;
@@ -152,8 +158,8 @@ std::optional<ReceivedMessage> LlrpTestClient::receive(std::chrono::milliseconds
 ReceivedMessage LlrpTestClient::expect(codec::MessageType type, std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
-    const auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
     auto m = receive(std::max(left, 0ms));
     INFO("waiting for " << codec::to_string(type));
     REQUIRE(m);
@@ -162,7 +168,8 @@ ReceivedMessage LlrpTestClient::expect(codec::MessageType type, std::chrono::mil
   }
 }
 
-codec::LlrpStatus LlrpTestClient::transact(const std::vector<std::uint8_t>& request, codec::MessageType response) {
+codec::LlrpStatus LlrpTestClient::transact(const std::vector<std::uint8_t>& request,
+                                           codec::MessageType response) {
   send(request);
   const auto m = expect(response);
   codec::LlrpStatus status;
@@ -198,7 +205,8 @@ void run_lane_setup(LlrpTestClient& client, std::uint32_t keepalive_ms) {
   REQUIRE(client.transact(b, codec::MessageType::set_reader_config_response).ok());
 
   codec::SetReaderConfig config;
-  config.config.keepalive_spec = codec::KeepaliveSpec{codec::KeepaliveTrigger::periodic, keepalive_ms};
+  config.config.keepalive_spec =
+      codec::KeepaliveSpec{codec::KeepaliveTrigger::periodic, keepalive_ms};
   b.clear();
   REQUIRE_FALSE(codec::encode_set_reader_config(b, client.next_id(), config));
   REQUIRE(client.transact(b, codec::MessageType::set_reader_config_response).ok());
@@ -235,10 +243,12 @@ void run_lane_setup(LlrpTestClient& client, std::uint32_t keepalive_ms) {
   REQUIRE_FALSE(codec::encode_add_accessspec(b, client.next_id(), access));
   REQUIRE(client.transact(b, codec::MessageType::add_accessspec_response).ok());
   b.clear();
-  REQUIRE_FALSE(codec::encode_accessspec_command(b, codec::MessageType::enable_accessspec, client.next_id(), 1));
+  REQUIRE_FALSE(codec::encode_accessspec_command(b, codec::MessageType::enable_accessspec,
+                                                 client.next_id(), 1));
   REQUIRE(client.transact(b, codec::MessageType::enable_accessspec_response).ok());
   b.clear();
-  REQUIRE_FALSE(codec::encode_rospec_command(b, codec::MessageType::enable_rospec, client.next_id(), 1));
+  REQUIRE_FALSE(
+      codec::encode_rospec_command(b, codec::MessageType::enable_rospec, client.next_id(), 1));
   REQUIRE(client.transact(b, codec::MessageType::enable_rospec_response).ok());
 }
 

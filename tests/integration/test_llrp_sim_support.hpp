@@ -84,7 +84,8 @@ class LlrpTestClient {
   // `skipped`); fails the test on timeout.
   ReceivedMessage expect(hal::llrp::MessageType type, std::chrono::milliseconds timeout = 5s);
   // Sends a request and returns the LLRPStatus of its `response` type.
-  hal::llrp::LlrpStatus transact(const std::vector<std::uint8_t>& request, hal::llrp::MessageType response);
+  hal::llrp::LlrpStatus transact(const std::vector<std::uint8_t>& request,
+                                 hal::llrp::MessageType response);
   // Reads until EOF or error; true if the connection ended within `timeout`.
   bool wait_closed(std::chrono::milliseconds timeout);
 

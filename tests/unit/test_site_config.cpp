@@ -117,9 +117,12 @@ role = "exit"
 }
 
 TEST_CASE("config errors name the file, the line and the key") {
-  CHECK(error_of("[site\n", Errc::config_syntax).rfind("/etc/garita/garitad.toml:1: not valid TOML", 0) == 0);
-  CHECK(error_of(replace(kMinimal, "port_code = \"SYS\"", "port_code = 5"), Errc::config_wrong_type) ==
-        "/etc/garita/garitad.toml:3: site.port_code: must be a string in double quotes, not an integer");
+  CHECK(error_of("[site\n", Errc::config_syntax)
+            .rfind("/etc/garita/garitad.toml:1: not valid TOML", 0) == 0);
+  CHECK(error_of(replace(kMinimal, "port_code = \"SYS\"", "port_code = 5"),
+                 Errc::config_wrong_type) ==
+        "/etc/garita/garitad.toml:3: site.port_code: must be a string in double quotes, not an "
+        "integer");
   CHECK(error_of(replace(kMinimal, "port_code = \"SYS\"", "port_code = \"San Ysidro\""),
                  Errc::config_bad_value)
             .find("site.port_code: 'San Ysidro' must be 2 to 8 upper-case") != std::string::npos);
@@ -138,7 +141,8 @@ TEST_CASE("config errors name the file, the line and the key") {
         "/etc/garita/garitad.toml:17: lane[1].antenna[1].antenna: must be from 1 to 65535, not 0");
   CHECK(error_of(replace(kMinimal, "reader = \"r1\"", "reader = \"r9\""), Errc::config_bad_value)
             .find("lane[1].antenna[1].reader: no [[reader]] has id 'r9'") != std::string::npos);
-  CHECK(error_of(replace(kMinimal, "id = \"P01\"\n", "id = \"P01\"\ngap_s = 120\n"), Errc::config_bad_value)
+  CHECK(error_of(replace(kMinimal, "id = \"P01\"\n", "id = \"P01\"\ngap_s = 120\n"),
+                 Errc::config_bad_value)
             .find("gap_s: must be a number from 0.1 to 60, not 120") != std::string::npos);
   CHECK(error_of(with("role = \"sideways\"\n"), Errc::config_bad_value)
             .find("unknown role 'sideways' (expected entry, exit or both)") != std::string::npos);
@@ -150,11 +154,12 @@ TEST_CASE("config errors name the file, the line and the key") {
             .find("antenna 1 of reader 'r1' is already given to a lane") != std::string::npos);
   CHECK(error_of(with("[[lane]]\nid = \"P02\"\n"), Errc::config_missing_key)
             .find("lane[2].antenna: a lane needs at least one") != std::string::npos);
-  CHECK(error_of(replace(kMinimal, "uri = \"llrp://127.0.0.1:5084\"",
-                         "uri = \"llrps://127.0.0.1\""),
-                 Errc::config_missing_key)
-            .find("reader[1].tls_ca: an llrps:// reader needs tls_ca") != std::string::npos);
-  CHECK(error_of(with("\nbogus = 1\n"), Errc::config_unknown_key).find("bogus") != std::string::npos);
+  CHECK(
+      error_of(replace(kMinimal, "uri = \"llrp://127.0.0.1:5084\"", "uri = \"llrps://127.0.0.1\""),
+               Errc::config_missing_key)
+          .find("reader[1].tls_ca: an llrps:// reader needs tls_ca") != std::string::npos);
+  CHECK(error_of(with("\nbogus = 1\n"), Errc::config_unknown_key).find("bogus") !=
+        std::string::npos);
   CHECK(error_of(std::string("verbose = true\n") + kMinimal, Errc::config_unknown_key) ==
         "/etc/garita/garitad.toml:1: verbose: unknown key 'verbose'");
 }
@@ -170,9 +175,11 @@ TEST_CASE("the issuer table is read from its own file or inline, not both") {
   CHECK(error_of(replace(inline_rules, "document = \"BCC\"", "document = \"BCX\""),
                  Errc::config_bad_value)
             .rfind("/etc/garita/garitad.toml:", 0) == 0);
-  CHECK(error_of(std::string("issuers_file = \"issuers.toml\"\n") + inline_rules, Errc::config_bad_value)
+  CHECK(error_of(std::string("issuers_file = \"issuers.toml\"\n") + inline_rules,
+                 Errc::config_bad_value)
             .find("not both") != std::string::npos);
-  CHECK(error_of(std::string("issuers_file = \"/nonexistent/issuers.toml\"\n") + kMinimal, Errc::io_error)
+  CHECK(error_of(std::string("issuers_file = \"/nonexistent/issuers.toml\"\n") + kMinimal,
+                 Errc::io_error)
             .find("issuers_file") != std::string::npos);
 }
 

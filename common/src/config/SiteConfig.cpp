@@ -54,8 +54,8 @@ class SiteParser {
       : root_(root, "", errors), source_(source), errors_(errors), out_(out) {}
 
   std::error_code parse() {
-    if (auto ec = root_.only_keys({"site", "database", "issuers_file", "issuer", "reader", "lane",
-                                   "lane_defaults"})) {
+    if (auto ec = root_.only_keys(
+            {"site", "database", "issuers_file", "issuer", "reader", "lane", "lane_defaults"})) {
       return ec;
     }
     if (auto ec = parse_site()) return ec;
@@ -104,13 +104,12 @@ class SiteParser {
                         "missing [database] table (path of the crossings database)");
     }
     TomlTableReader r(*db, "database", errors_);
-    if (auto ec = r.only_keys({"path", "raw_reads", "raw_reads_retention_hours",
-                               "group_commit_ms"})) {
+    if (auto ec =
+            r.only_keys({"path", "raw_reads", "raw_reads_retention_hours", "group_commit_ms"})) {
       return ec;
     }
     std::string path;
-    if (auto ec = r.required_string("path", path,
-                                    "e.g. path = \"/var/lib/garita/crossings.db\"")) {
+    if (auto ec = r.required_string("path", path, "e.g. path = \"/var/lib/garita/crossings.db\"")) {
       return ec;
     }
     out_.store.path = resolve(path);
@@ -178,15 +177,15 @@ class SiteParser {
         return ec;
       }
       reader.uri_line = line_of(*t.get("uri"));
-      for (auto [key, field] : {std::pair{"tls_ca", &reader.tls_ca},
-                                std::pair{"tls_cert", &reader.tls_cert},
-                                std::pair{"tls_key", &reader.tls_key}}) {
+      for (auto [key, field] :
+           {std::pair{"tls_ca", &reader.tls_ca}, std::pair{"tls_cert", &reader.tls_cert},
+            std::pair{"tls_key", &reader.tls_key}}) {
         std::string value;
         if (auto ec = r.optional_string(key, value)) return ec;
         if (!value.empty()) *field = resolve(value).string();
       }
-      const bool any_tls = !reader.tls_ca.empty() || !reader.tls_cert.empty() ||
-                           !reader.tls_key.empty();
+      const bool any_tls =
+          !reader.tls_ca.empty() || !reader.tls_cert.empty() || !reader.tls_key.empty();
       if (any_tls && reader.uri.rfind("llrps://", 0) != 0) {
         return r.fail(Errc::config_bad_value, "uri",
                       "tls_ca/tls_cert/tls_key are only used with llrps:// readers");
@@ -223,7 +222,8 @@ class SiteParser {
     if (auto ec = root_.optional_table("lane_defaults", t)) return ec;
     if (t == nullptr) return {};
     TomlTableReader r(*t, "lane_defaults", errors_);
-    if (auto ec = r.only_keys({"gap_s", "min_reads", "min_rssi_dbm", "rearm_s", "max_open_sessions"})) {
+    if (auto ec =
+            r.only_keys({"gap_s", "min_reads", "min_rssi_dbm", "rearm_s", "max_open_sessions"})) {
       return ec;
     }
     return parse_debounce(r, defaults_);
@@ -252,7 +252,8 @@ class SiteParser {
                       in_quotes(lane.id) + " must be 1 to 16 letters, digits, '-' or '_'");
       }
       if (!ids.insert(lane.id).second) {
-        return r.fail(Errc::config_bad_value, "id", "lane id " + in_quotes(lane.id) + " is used twice");
+        return r.fail(Errc::config_bad_value, "id",
+                      "lane id " + in_quotes(lane.id) + " is used twice");
       }
       if (auto ec = parse_debounce(r, lane.debounce)) return ec;
       const toml::array* antennas = nullptr;

@@ -11,7 +11,8 @@ namespace {
 char ascii_upper(char c) noexcept { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c; }
 
 std::string number_text(double v) {
-  if (std::floor(v) == v && std::fabs(v) < 1e15) return std::to_string(static_cast<std::int64_t>(v));
+  if (std::floor(v) == v && std::fabs(v) < 1e15)
+    return std::to_string(static_cast<std::int64_t>(v));
   std::string s = std::to_string(v);
   while (!s.empty() && s.back() == '0') s.pop_back();
   return s;
@@ -99,8 +100,9 @@ std::error_code TomlTableReader::missing(std::string_view key, std::string_view 
 
 std::error_code TomlTableReader::wrong_type(std::string_view key, const toml::node& node,
                                             std::string_view expected) {
-  return errors_.fail(Errc::config_wrong_type, line_of(node), label_for(key),
-                      "must be " + std::string(expected) + ", not " + std::string(type_phrase(node)));
+  return errors_.fail(
+      Errc::config_wrong_type, line_of(node), label_for(key),
+      "must be " + std::string(expected) + ", not " + std::string(type_phrase(node)));
 }
 
 std::error_code TomlTableReader::only_keys(std::initializer_list<std::string_view> allowed) {
@@ -191,8 +193,8 @@ std::error_code TomlTableReader::optional_number(std::string_view key, double mi
   }
   if (!(v >= min && v <= max)) {  // also catches NaN
     return fail(Errc::config_bad_value, key,
-                "must be a number from " + number_text(min) + " to " + number_text(max) +
-                    ", not " + number_text(v));
+                "must be a number from " + number_text(min) + " to " + number_text(max) + ", not " +
+                    number_text(v));
   }
   out = v;
   return {};

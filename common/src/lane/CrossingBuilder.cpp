@@ -11,8 +11,9 @@ namespace garita::lane {
 namespace {
 
 std::uint32_t add_saturating(std::uint32_t a, std::uint32_t b) noexcept {
-  return a > std::numeric_limits<std::uint32_t>::max() - b ? std::numeric_limits<std::uint32_t>::max()
-                                                             : a + b;
+  return a > std::numeric_limits<std::uint32_t>::max() - b
+             ? std::numeric_limits<std::uint32_t>::max()
+             : a + b;
 }
 
 // Crossing::peak_rssi_cdbm is 0 when no read carried an RSSI (0 dBm is no

@@ -6,7 +6,8 @@ Debouncer::Debouncer(const LaneConfig& config, std::uint64_t hash_seed)
     : table_(config.max_open_sessions, hash_seed), gap_us_(config.gap_us) {}
 
 Debouncer::AddResult Debouncer::add(const TagRead& read, const ReadTime& time, AntennaRole role,
-                                    bool host_synced, ClosedSession& closed, ClosedSession& evicted) {
+                                    bool host_synced, ClosedSession& closed,
+                                    ClosedSession& evicted) {
   AddResult result;
   std::uint32_t slot = table_.find(read.epc);
   if (slot != EpcTable<LaneSession>::npos) {

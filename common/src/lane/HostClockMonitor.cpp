@@ -16,9 +16,10 @@ std::optional<ClockJump> HostClockMonitor::observe(std::int64_t host_utc_us,
   }
   std::int64_t elapsed = host_mono_us - last_mono_us_;
   if (elapsed < 0) elapsed = -elapsed;
-  const std::int64_t slew = elapsed > std::numeric_limits<std::int64_t>::max() / 1'000'000
-                                ? std::numeric_limits<std::int64_t>::max() / 4
-                                : elapsed * static_cast<std::int64_t>(config_.host_slew_ppm) / 1'000'000;
+  const std::int64_t slew =
+      elapsed > std::numeric_limits<std::int64_t>::max() / 1'000'000
+          ? std::numeric_limits<std::int64_t>::max() / 4
+          : elapsed * static_cast<std::int64_t>(config_.host_slew_ppm) / 1'000'000;
   const std::int64_t limit = config_.host_jump_threshold_us + slew;
   const std::int64_t delta = base - base_;
   std::optional<ClockJump> jump;

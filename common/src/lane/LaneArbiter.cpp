@@ -55,12 +55,14 @@ void LaneArbiter::decide(std::int64_t now_mono_us, bool force, ArbiterContext& c
   // Nothing can have changed: no session closed since the last call (open
   // sessions only ever grow, so a waiting group is released only by a
   // closure or by its time limit).
-  if (!force && !dirty_ && now_mono_us < next_deadline_us_ && pending_.size() <= config_.max_pending) {
+  if (!force && !dirty_ && now_mono_us < next_deadline_us_ &&
+      pending_.size() <= config_.max_pending) {
     return;
   }
   dirty_ = false;
   // Over the cap: the oldest are decided now, whatever they wait for.
-  std::size_t over = pending_.size() > config_.max_pending ? pending_.size() - config_.max_pending : 0;
+  std::size_t over =
+      pending_.size() > config_.max_pending ? pending_.size() - config_.max_pending : 0;
   for (std::size_t i = 0; i < pending_.size(); ++i) {
     Candidate& c = pending_[i];
     if (c.done) continue;
@@ -79,7 +81,8 @@ void LaneArbiter::decide(std::int64_t now_mono_us, bool force, ArbiterContext& c
     OpenOverlap open;
     for (std::size_t idx : group_) {
       const Candidate& m = pending_[idx];
-      const OpenOverlap o = context.open_overlap(m.lane, m.group, m.epc, m.session, config_.overlap_slack_us);
+      const OpenOverlap o =
+          context.open_overlap(m.lane, m.group, m.epc, m.session, config_.overlap_slack_us);
       if (o.any && !open.any) open.any_lane = o.any_lane;
       open.any = open.any || o.any;
       if (o.any_qualifying && (!open.any_qualifying || compare(o.best, open.best) > 0)) {
@@ -105,7 +108,8 @@ void LaneArbiter::decide(std::int64_t now_mono_us, bool force, ArbiterContext& c
       return false;
     }
     for (const Candidate& p : pending_) {
-      if (p.lane != s.lane && p.group == s.group && same_epc(p.epc_hash, p.epc, s.epc_hash, s.epc) &&
+      if (p.lane != s.lane && p.group == s.group &&
+          same_epc(p.epc_hash, p.epc, s.epc_hash, s.epc) &&
           overlaps(p.session, s.session, config_.overlap_slack_us)) {
         return false;
       }
@@ -127,7 +131,8 @@ void LaneArbiter::collect_group(std::size_t i) {
     for (std::size_t k = i + 1; k < pending_.size(); ++k) {
       const Candidate& p = pending_[k];
       if (p.done || p.lane == m.lane || p.group != c.group ||
-          !same_epc(p.epc_hash, p.epc, c.epc_hash, c.epc) || !overlaps(m.session, p.session, slack) ||
+          !same_epc(p.epc_hash, p.epc, c.epc_hash, c.epc) ||
+          !overlaps(m.session, p.session, slack) ||
           std::find(group_.begin(), group_.end(), k) != group_.end()) {
         continue;
       }
@@ -145,7 +150,8 @@ void LaneArbiter::decide_group(const OpenOverlap& open, ArbiterContext& context)
   for (std::size_t g = 0; g < group_.size(); ++g) {
     const Candidate& p = pending_[group_[g]];
     eligible_[g] = context.eligible(p);
-    if (eligible_[g] && (best == pending_.size() || ranks_above(p, pending_[best]))) best = group_[g];
+    if (eligible_[g] && (best == pending_.size() || ranks_above(p, pending_[best])))
+      best = group_[g];
   }
   std::size_t winner_lane = best == pending_.size() ? 0 : pending_[best].lane;
   bool lost = best == pending_.size();
@@ -154,8 +160,9 @@ void LaneArbiter::decide_group(const OpenOverlap& open, ArbiterContext& context)
     // A decision already taken for an overlapping session in another lane
     // stands unless this one is stronger.
     for (const Standing& s : decided_) {
-      if (s.lane != w.lane && s.group == w.group && same_epc(s.epc_hash, s.epc, w.epc_hash, w.epc) &&
-          overlaps(s.session, w.session, slack) && compare(s.session.evidence, w.session.evidence) >= 0) {
+      if (s.lane != w.lane && s.group == w.group &&
+          same_epc(s.epc_hash, s.epc, w.epc_hash, w.epc) && overlaps(s.session, w.session, slack) &&
+          compare(s.session.evidence, w.session.evidence) >= 0) {
         lost = true;
         winner_lane = s.lane;
         break;

@@ -43,7 +43,8 @@ std::error_code validate(const PipelineConfig& config, std::string& error) {
     const LaneConfig& l = config.lanes[i];
     const std::string at = "lanes[" + std::to_string(i) + "].";
     if (l.lane_id.empty()) k.fail(at + "lane_id", "must not be empty");
-    if (!ids.insert(l.lane_id).second) k.fail(at + "lane_id", "\"" + l.lane_id + "\" is used by another lane");
+    if (!ids.insert(l.lane_id).second)
+      k.fail(at + "lane_id", "\"" + l.lane_id + "\" is used by another lane");
     if (l.antennas.empty()) k.fail(at + "antennas", "at least one antenna is needed");
     for (std::size_t a = 0; a < l.antennas.size(); ++a) {
       const AntennaBinding& b = l.antennas[a];
@@ -56,7 +57,8 @@ std::error_code validate(const PipelineConfig& config, std::string& error) {
     if (l.gap_us <= 0) k.fail(at + "gap_us", "must be > 0");
     if (l.min_reads < 1) k.fail(at + "min_reads", "must be >= 1");
     if (l.rearm_us < 0) k.fail(at + "rearm_us", "must be >= 0");
-    if (l.direction_min_separation_us < 0) k.fail(at + "direction_min_separation_us", "must be >= 0");
+    if (l.direction_min_separation_us < 0)
+      k.fail(at + "direction_min_separation_us", "must be >= 0");
     if (l.max_open_sessions < 1 || l.max_open_sessions > kMaxCap) {
       k.fail(at + "max_open_sessions", "must be in [1, 16777216]");
     }
@@ -68,7 +70,8 @@ std::error_code validate(const PipelineConfig& config, std::string& error) {
   const ClockConfig& c = config.clock;
   if (c.window_us <= 0) k.fail("clock.window_us", "must be > 0");
   if (c.reader_jump_threshold_us <= 0) k.fail("clock.reader_jump_threshold_us", "must be > 0");
-  if (c.reader_jump_confirm_samples < 1) k.fail("clock.reader_jump_confirm_samples", "must be >= 1");
+  if (c.reader_jump_confirm_samples < 1)
+    k.fail("clock.reader_jump_confirm_samples", "must be >= 1");
   if (c.reader_jump_confirm_us < 0) k.fail("clock.reader_jump_confirm_us", "must be >= 0");
   if (c.reader_drift_ppm > 10'000) k.fail("clock.reader_drift_ppm", "must be <= 10000");
   if (c.host_jump_threshold_us <= 0) k.fail("clock.host_jump_threshold_us", "must be > 0");
@@ -77,7 +80,8 @@ std::error_code validate(const PipelineConfig& config, std::string& error) {
   if (config.close_grace_us < 0) k.fail("close_grace_us", "must be >= 0");
   if (a.overlap_slack_us < 0) k.fail("arbitration.overlap_slack_us", "must be >= 0");
   if (!config.lanes.empty() && a.overlap_slack_us > min_gap + config.close_grace_us) {
-    k.fail("arbitration.overlap_slack_us", "must not exceed the smallest lane gap + close_grace_us");
+    k.fail("arbitration.overlap_slack_us",
+           "must not exceed the smallest lane gap + close_grace_us");
   }
   if (a.max_wait_us < 0) k.fail("arbitration.max_wait_us", "must be >= 0");
   if (a.max_pending < 1 || a.max_pending > kMaxCap) {

@@ -69,13 +69,17 @@ struct LanePipeline::Impl final : ArbiterContext {
   };
 
   Impl(PipelineConfig c, LaneSink& s)
-      : config(std::move(c)), sink(s), host(config.clock), arbiter(config.arbitration, max_standing(config)) {
+      : config(std::move(c)),
+        sink(s),
+        host(config.clock),
+        arbiter(config.arbitration, max_standing(config)) {
     lanes.reserve(config.lanes.size());
     for (std::size_t i = 0; i < config.lanes.size(); ++i) {
       lanes.emplace_back(config.lanes[i], config.hash_seed + i);
       for (const AntennaBinding& b : config.lanes[i].antennas) {
         std::uint32_t tracker = 0;
-        while (tracker < tracker_readers.size() && tracker_readers[tracker] != b.reader_id) ++tracker;
+        while (tracker < tracker_readers.size() && tracker_readers[tracker] != b.reader_id)
+          ++tracker;
         if (tracker == tracker_readers.size()) {
           tracker_readers.push_back(b.reader_id);
           trackers.emplace_back(config.clock);
@@ -208,7 +212,8 @@ struct LanePipeline::Impl final : ArbiterContext {
   void report_unknown_antenna(const TagRead& read) {
     const std::uint64_t key = route_key(read.reader_id, read.antenna);
     if (unknown_reported.size() >= kMaxUnknownAntennaEvents ||
-        std::find(unknown_reported.begin(), unknown_reported.end(), key) != unknown_reported.end()) {
+        std::find(unknown_reported.begin(), unknown_reported.end(), key) !=
+            unknown_reported.end()) {
       return;
     }
     unknown_reported.push_back(key);
@@ -420,7 +425,9 @@ LanePipeline::LanePipeline(PipelineConfig config, LaneSink& sink)
 
 LanePipeline::~LanePipeline() = default;
 
-void LanePipeline::set_host_clock_synchronized(bool synced) noexcept { impl_->host_synced = synced; }
+void LanePipeline::set_host_clock_synchronized(bool synced) noexcept {
+  impl_->host_synced = synced;
+}
 
 void LanePipeline::on_read(const TagRead& read, std::int64_t now_mono_us) {
   impl_->on_read(read, now_mono_us);
@@ -467,7 +474,9 @@ LaneMetrics LanePipeline::lane_metrics(std::size_t lane) const {
 
 std::size_t LanePipeline::lane_count() const noexcept { return impl_->lanes.size(); }
 
-const LaneConfig& LanePipeline::lane_config(std::size_t lane) const { return impl_->lanes.at(lane).config; }
+const LaneConfig& LanePipeline::lane_config(std::size_t lane) const {
+  return impl_->lanes.at(lane).config;
+}
 
 std::optional<std::size_t> LanePipeline::lane_index(std::string_view lane_id) const noexcept {
   for (std::size_t i = 0; i < impl_->lanes.size(); ++i) {
@@ -476,13 +485,17 @@ std::optional<std::size_t> LanePipeline::lane_index(std::string_view lane_id) co
   return std::nullopt;
 }
 
-std::uint64_t LanePipeline::last_sequence(std::size_t lane) const { return impl_->lanes.at(lane).sequence; }
+std::uint64_t LanePipeline::last_sequence(std::size_t lane) const {
+  return impl_->lanes.at(lane).sequence;
+}
 
 std::uint32_t LanePipeline::open_sessions(std::size_t lane) const {
   return impl_->lanes.at(lane).debouncer.size();
 }
 
-std::uint32_t LanePipeline::rearm_entries(std::size_t lane) const { return impl_->lanes.at(lane).rearm.size(); }
+std::uint32_t LanePipeline::rearm_entries(std::size_t lane) const {
+  return impl_->lanes.at(lane).rearm.size();
+}
 
 std::size_t LanePipeline::session_slots_allocated(std::size_t lane) const {
   return impl_->lanes.at(lane).debouncer.allocated();

@@ -35,9 +35,10 @@ namespace {
 // Seconds with a sign and six decimals.
 std::string seconds(std::int64_t us) {
   char buf[48];
-  const std::uint64_t mag = us < 0 ? 0 - static_cast<std::uint64_t>(us) : static_cast<std::uint64_t>(us);
-  std::snprintf(buf, sizeof buf, "%c%" PRIu64 ".%06" PRIu64 " s", us < 0 ? '-' : '+', mag / 1'000'000,
-                mag % 1'000'000);
+  const std::uint64_t mag =
+      us < 0 ? 0 - static_cast<std::uint64_t>(us) : static_cast<std::uint64_t>(us);
+  (void)std::snprintf(buf, sizeof buf, "%c%" PRIu64 ".%06" PRIu64 " s", us < 0 ? '-' : '+',
+                mag / 1'000'000, mag % 1'000'000);
   return buf;
 }
 
@@ -54,15 +55,16 @@ std::string describe(const PipelineEvent& e) {
            seconds(e.old_value_us) + " -> " + seconds(e.new_value_us);
       break;
     case PipelineEventKind::reader_clock_restart:
-      s += "reader " + std::to_string(e.reader_id) + " changed timestamp kind (UTC/uptime); offset now " +
-           seconds(e.new_value_us);
+      s += "reader " + std::to_string(e.reader_id) +
+           " changed timestamp kind (UTC/uptime); offset now " + seconds(e.new_value_us);
       break;
     case PipelineEventKind::host_clock_jump:
-      s += "host UTC moved against the monotonic clock by " + seconds(e.new_value_us - e.old_value_us);
+      s += "host UTC moved against the monotonic clock by " +
+           seconds(e.new_value_us - e.old_value_us);
       break;
     case PipelineEventKind::unknown_antenna:
-      s += "reads from reader " + std::to_string(e.reader_id) + " antenna " + std::to_string(e.antenna) +
-           ", which no lane owns, are ignored";
+      s += "reads from reader " + std::to_string(e.reader_id) + " antenna " +
+           std::to_string(e.antenna) + ", which no lane owns, are ignored";
       break;
     case PipelineEventKind::session_cap_hit:
       s += "lane " + lane + " had its maximum of open sessions; the oldest was closed early (" +
@@ -73,10 +75,12 @@ std::string describe(const PipelineEvent& e) {
            std::to_string(e.count) + " times)";
       break;
     case PipelineEventKind::pending_cap_hit:
-      s += "arbitration queue full; the oldest was decided at once (" + std::to_string(e.count) + " times)";
+      s += "arbitration queue full; the oldest was decided at once (" + std::to_string(e.count) +
+           " times)";
       break;
     case PipelineEventKind::arbitration_lost:
-      s += "lane " + lane + " saw " + to_hex(e.epc.view()) + " but lane " + other + " had stronger evidence";
+      s += "lane " + lane + " saw " + to_hex(e.epc.view()) + " but lane " + other +
+           " had stronger evidence";
       break;
     case PipelineEventKind::arbitration_timeout:
       s += "lane " + lane + " decided " + to_hex(e.epc.view()) + " while lane " + other +

@@ -12,12 +12,11 @@ std::int64_t floor_div(std::int64_t a, std::int64_t b) noexcept {
   return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
 }
 
-std::int64_t abs_diff(std::int64_t a, std::int64_t b) noexcept {
-  return a > b ? a - b : b - a;
-}
+std::int64_t abs_diff(std::int64_t a, std::int64_t b) noexcept { return a > b ? a - b : b - a; }
 
 // threshold + ppm * elapsed, saturating.
-std::int64_t allowance(std::int64_t threshold_us, std::uint32_t ppm, std::int64_t elapsed_us) noexcept {
+std::int64_t allowance(std::int64_t threshold_us, std::uint32_t ppm,
+                       std::int64_t elapsed_us) noexcept {
   if (elapsed_us <= 0) return threshold_us;
   const std::int64_t cap = std::numeric_limits<std::int64_t>::max() / 4;
   const std::int64_t extra = elapsed_us > cap / std::max<std::int64_t>(ppm, 1)
@@ -30,7 +29,8 @@ std::int64_t allowance(std::int64_t threshold_us, std::uint32_t ppm, std::int64_
 
 ReaderClockTracker::ReaderClockTracker(const ClockConfig& config) noexcept
     : config_(config),
-      bucket_us_(std::max<std::int64_t>(1, config.window_us / static_cast<std::int64_t>(kBuckets))) {}
+      bucket_us_(
+          std::max<std::int64_t>(1, config.window_us / static_cast<std::int64_t>(kBuckets))) {}
 
 std::int64_t ReaderClockTracker::bucket_number(std::int64_t host_mono_us) const noexcept {
   return floor_div(host_mono_us, bucket_us_);
@@ -48,7 +48,8 @@ void ReaderClockTracker::push(std::int64_t sample, std::int64_t host_mono_us) no
   last_accept_mono_us_ = host_mono_us;
 }
 
-std::optional<std::int64_t> ReaderClockTracker::window_min(std::int64_t host_mono_us) const noexcept {
+std::optional<std::int64_t> ReaderClockTracker::window_min(
+    std::int64_t host_mono_us) const noexcept {
   const std::int64_t n = bucket_number(host_mono_us);
   const auto k = static_cast<std::int64_t>(kBuckets);
   std::optional<std::int64_t> best;
@@ -99,7 +100,7 @@ ReaderClockTracker::Result ReaderClockTracker::observe(std::int64_t reader_time_
     push(sample, host_mono_us);
     candidate_.reset();
     offset_ = window_min(host_mono_us).value_or(sample);  // includes `sample`
-    r.mono_us = reader_time_us + offset_;  // <= host_mono_us since offset_ <= sample
+    r.mono_us = reader_time_us + offset_;                 // <= host_mono_us since offset_ <= sample
     return r;
   }
 

@@ -215,8 +215,8 @@ std::string_view to_string(WriteOutcome outcome) noexcept {
 
 std::error_code validate_crossing(const Crossing& c, std::string& why) {
   auto bad = [&](std::string text) {
-    why = "crossing " + c.lane_id.substr(0, kMaxIdBytes) + "#" + std::to_string(c.sequence) +
-          ": " + std::move(text);
+    why = "crossing " + c.lane_id.substr(0, kMaxIdBytes) + "#" + std::to_string(c.sequence) + ": " +
+          std::move(text);
     return make_error_code(Errc::invalid_crossing);
   };
   if (c.lane_id.empty()) return bad("lane_id is empty");
@@ -231,9 +231,8 @@ std::error_code validate_crossing(const Crossing& c, std::string& why) {
   if (c.epc_hex != to_hex(c.epc.view())) return bad("epc_hex does not match the EPC bytes");
   if (c.tid_hex != to_hex(c.tid.view())) return bad("tid_hex does not match the TID bytes");
   const std::pair<const char*, const std::string*> texts[] = {
-      {"epc_uri", &c.epc_uri},         {"epc_scheme", &c.epc_scheme},
-      {"tid_maker", &c.tid_maker},     {"tid_model", &c.tid_model},
-      {"tid_serial", &c.tid_serial},   {"issuer_rule", &c.issuer_rule},
+      {"epc_uri", &c.epc_uri},     {"epc_scheme", &c.epc_scheme}, {"tid_maker", &c.tid_maker},
+      {"tid_model", &c.tid_model}, {"tid_serial", &c.tid_serial}, {"issuer_rule", &c.issuer_rule},
       {"source", &c.source}};
   for (const auto& [name, text] : texts) {
     if (text->size() > kMaxTextBytes) return bad(std::string(name) + " is longer than 1024 bytes");
@@ -370,8 +369,8 @@ struct CrossingStore::Impl {
     std::int64_t pages = default_max_pages;
     if (bytes != 0) {
       const auto want = bytes / static_cast<std::uint64_t>(page_size);
-      pages = static_cast<std::int64_t>(
-          std::min<std::uint64_t>(std::max<std::uint64_t>(want, 1), static_cast<std::uint64_t>(default_max_pages)));
+      pages = static_cast<std::int64_t>(std::min<std::uint64_t>(
+          std::max<std::uint64_t>(want, 1), static_cast<std::uint64_t>(default_max_pages)));
     }
     const std::string sql = "PRAGMA max_page_count = " + std::to_string(pages);
     // SQLite never sets the cap below the current size; what it returns is the cap.
@@ -408,7 +407,8 @@ std::error_code CrossingStore::Impl::open(const fs::path& file, const StoreOptio
   std::error_code fs_ec;
   const auto st = fs::status(file, fs_ec);
   bool creating = false;
-  if (fs::is_directory(st)) return fail(Errc::path_is_directory, "is a directory, not a database file");
+  if (fs::is_directory(st))
+    return fail(Errc::path_is_directory, "is a directory, not a database file");
   if (!fs::exists(st)) {
     if (opts.read_only || !opts.create) {
       return fail(Errc::open_failed, "database file does not exist");
@@ -493,8 +493,8 @@ std::error_code CrossingStore::Impl::open(const fs::path& file, const StoreOptio
 }
 
 std::error_code CrossingStore::Impl::apply_pragmas() {
-  const auto busy_ms = std::min<std::int64_t>(options.busy_timeout.count(),
-                                              std::numeric_limits<int>::max());
+  const auto busy_ms =
+      std::min<std::int64_t>(options.busy_timeout.count(), std::numeric_limits<int>::max());
   if (sqlite3_busy_timeout(db, static_cast<int>(std::max<std::int64_t>(busy_ms, 0))) != SQLITE_OK) {
     return fail_rc(sqlite3_errcode(db), "setting the busy timeout");
   }
@@ -507,7 +507,8 @@ std::error_code CrossingStore::Impl::apply_pragmas() {
 
   std::int64_t v = -1;
   if (auto ec = query_int("PRAGMA busy_timeout", v, "reading PRAGMA busy_timeout")) return ec;
-  if (v != busy_ms) return fail(Errc::pragma_not_applied, "PRAGMA busy_timeout did not take effect");
+  if (v != busy_ms)
+    return fail(Errc::pragma_not_applied, "PRAGMA busy_timeout did not take effect");
 
   if (!options.read_only) {
     // Refuse to touch a database that is not ours before changing its mode.
@@ -550,13 +551,15 @@ std::error_code CrossingStore::Impl::apply_pragmas() {
     std::int64_t got = -1;
     if (auto ec = query_int(s.get, got, s.get)) return ec;
     if (got != s.want) {
-      return fail(Errc::pragma_not_applied, std::string(s.set) + " did not take effect (reads back " +
-                                                std::to_string(got) + ")");
+      return fail(
+          Errc::pragma_not_applied,
+          std::string(s.set) + " did not take effect (reads back " + std::to_string(got) + ")");
     }
   }
   if (auto ec = query_int("PRAGMA page_size", page_size, "reading PRAGMA page_size")) return ec;
   if (page_size <= 0) page_size = 4096;
-  if (auto ec = query_int("PRAGMA max_page_count", default_max_pages, "reading PRAGMA max_page_count")) {
+  if (auto ec =
+          query_int("PRAGMA max_page_count", default_max_pages, "reading PRAGMA max_page_count")) {
     return ec;
   }
   return {};
@@ -566,9 +569,12 @@ std::error_code CrossingStore::Impl::check_and_migrate() {
   std::int64_t app_id = 0;
   std::int64_t user_version = 0;
   std::int64_t objects = 0;
-  if (auto ec = query_int("PRAGMA application_id", app_id, "reading PRAGMA application_id")) return ec;
-  if (auto ec = query_int("PRAGMA user_version", user_version, "reading PRAGMA user_version")) return ec;
-  if (auto ec = query_int("SELECT count(*) FROM sqlite_schema", objects, "reading the schema")) return ec;
+  if (auto ec = query_int("PRAGMA application_id", app_id, "reading PRAGMA application_id"))
+    return ec;
+  if (auto ec = query_int("PRAGMA user_version", user_version, "reading PRAGMA user_version"))
+    return ec;
+  if (auto ec = query_int("SELECT count(*) FROM sqlite_schema", objects, "reading the schema"))
+    return ec;
 
   const bool fresh = app_id == 0 && user_version == 0 && objects == 0;
   if (!fresh && app_id != kApplicationId) {
@@ -576,10 +582,10 @@ std::error_code CrossingStore::Impl::check_and_migrate() {
                                               std::to_string(app_id) + ")");
   }
   if (user_version > kSchemaVersion) {
-    return fail(Errc::schema_too_new,
-                "schema version " + std::to_string(user_version) +
-                    " is newer than this program knows (" + std::to_string(kSchemaVersion) +
-                    "); refusing to open it (no downgrade): upgrade garita");
+    return fail(Errc::schema_too_new, "schema version " + std::to_string(user_version) +
+                                          " is newer than this program knows (" +
+                                          std::to_string(kSchemaVersion) +
+                                          "); refusing to open it (no downgrade): upgrade garita");
   }
   if (user_version < 0) {
     return fail(Errc::corrupt, "schema version " + std::to_string(user_version) + " is negative");
@@ -594,8 +600,8 @@ std::error_code CrossingStore::Impl::check_and_migrate() {
 
   for (const auto& m : detail::migrations()) {
     if (m.version <= version) continue;
-    const std::string step = "migrating the schema to version " + std::to_string(m.version) +
-                             " (" + std::string(m.description) + ")";
+    const std::string step = "migrating the schema to version " + std::to_string(m.version) + " (" +
+                             std::string(m.description) + ")";
     if (auto ec = exec("BEGIN IMMEDIATE", step)) return ec;
     // Another process may have migrated while we waited for the lock.
     std::int64_t now_version = 0;
@@ -617,7 +623,8 @@ std::error_code CrossingStore::Impl::check_and_migrate() {
       sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
       const Errc e = errc_from_sqlite(rc, sqlite3_system_errno(db));
       // Keep the precise cause for disk/lock problems; otherwise say "migration".
-      if (e == Errc::sqlite_error || e == Errc::constraint) return make_error_code(Errc::migration_failed);
+      if (e == Errc::sqlite_error || e == Errc::constraint)
+        return make_error_code(Errc::migration_failed);
       return ec;
     }
     if (auto ec = exec("COMMIT", step)) {
@@ -745,7 +752,8 @@ std::error_code CrossingStore::Impl::put(const Crossing& c, WriteOutcome& outcom
   if (rc != SQLITE_DONE) return row_or_txn_error(rc, "keeping conflicting crossing");
   outcome = WriteOutcome::conflict;
   last_error = name + ": crossing " + c.lane_id + "#" + std::to_string(c.sequence) + " (EPC " +
-               c.epc_hex + ") reuses a (lane, sequence) already stored for another EPC; kept in "
+               c.epc_hex +
+               ") reuses a (lane, sequence) already stored for another EPC; kept in "
                "crossing_conflicts";
   return {};
 }
@@ -776,7 +784,8 @@ std::error_code CrossingStore::Impl::bind_filter(sqlite3_stmt* s, const Crossing
   if (f.epc_hex) {
     std::vector<std::uint8_t> bytes;
     if (parse_hex(*f.epc_hex, bytes, EpcBytes::capacity)) {
-      return fail(Errc::invalid_argument, "EPC filter '" + f.epc_hex->substr(0, 200) + "' is not hex");
+      return fail(Errc::invalid_argument,
+                  "EPC filter '" + f.epc_hex->substr(0, 200) + "' is not hex");
     }
     text(to_hex(bytes));
   }
@@ -886,7 +895,8 @@ std::error_code CrossingStore::put(const Crossing& crossing, WriteOutcome& outco
 std::error_code CrossingStore::commit() noexcept {
   if (!is_open()) return make_error_code(Errc::not_open);
   return guarded(impl_.get(), [&]() -> std::error_code {
-    if (!impl_->in_txn) return impl_->fail(Errc::invalid_argument, "commit(): no transaction is open");
+    if (!impl_->in_txn)
+      return impl_->fail(Errc::invalid_argument, "commit(): no transaction is open");
     const int rc = sqlite3_exec(impl_->db, "COMMIT", nullptr, nullptr, nullptr);
     if (rc != SQLITE_OK) {
       auto ec = impl_->fail_rc(rc, "committing");
@@ -955,7 +965,8 @@ std::error_code CrossingStore::record_reads(std::span<const TagRead> reads,
     if (d.in_txn) return d.fail(Errc::invalid_argument, "record_reads(): a transaction is open");
     if (auto ec = d.exec("BEGIN IMMEDIATE", "starting to record raw reads")) return ec;
     auto abort = [&](std::error_code ec) {
-      if (sqlite3_get_autocommit(d.db) == 0) sqlite3_exec(d.db, "ROLLBACK", nullptr, nullptr, nullptr);
+      if (sqlite3_get_autocommit(d.db) == 0)
+        sqlite3_exec(d.db, "ROLLBACK", nullptr, nullptr, nullptr);
       return ec;
     };
     for (const TagRead& r : reads) {
@@ -998,14 +1009,15 @@ std::error_code CrossingStore::purge_reads(std::int64_t now, std::uint64_t* remo
   return guarded(impl_.get(), [&]() -> std::error_code {
     Impl& d = *impl_;
     const auto& rc_opts = d.options.raw_capture;
-    const auto retention_us = std::chrono::duration_cast<std::chrono::microseconds>(rc_opts.retention).count();
+    const auto retention_us =
+        std::chrono::duration_cast<std::chrono::microseconds>(rc_opts.retention).count();
     const std::int64_t cutoff = now - retention_us;
     if (auto ec = d.cached(d.purge_time, "DELETE FROM tag_reads WHERE host_utc_us < ?1")) return ec;
     sqlite3_bind_int64(d.purge_time.get(), 1, cutoff);
     int rc = sqlite3_step(d.purge_time.get());
     sqlite3_reset(d.purge_time.get());
     if (rc != SQLITE_DONE) return d.fail_rc(rc, "purging old raw reads");
-    std::uint64_t n = static_cast<std::uint64_t>(sqlite3_changes(d.db));
+    auto n = static_cast<std::uint64_t>(sqlite3_changes(d.db));
     if (auto ec = d.cached(d.purge_rows,
                            "DELETE FROM tag_reads WHERE id <= (SELECT id FROM tag_reads "
                            "ORDER BY id DESC LIMIT 1 OFFSET ?1)")) {
@@ -1029,11 +1041,12 @@ std::error_code CrossingStore::list_reads(std::size_t limit, std::vector<TagRead
   return guarded(impl_.get(), [&]() -> std::error_code {
     Impl& d = *impl_;
     Stmt s;
-    if (auto ec = d.prepare(s,
-                            "SELECT reader_id, antenna, pc, epc_hex, tid_hex, peak_rssi_cdbm, "
-                            "reader_first_seen_utc_us, reader_first_seen_uptime_us, host_utc_us, "
-                            "host_mono_us, channel, seen_count FROM tag_reads ORDER BY id DESC LIMIT ?1",
-                            false)) {
+    if (auto ec =
+            d.prepare(s,
+                      "SELECT reader_id, antenna, pc, epc_hex, tid_hex, peak_rssi_cdbm, "
+                      "reader_first_seen_utc_us, reader_first_seen_uptime_us, host_utc_us, "
+                      "host_mono_us, channel, seen_count FROM tag_reads ORDER BY id DESC LIMIT ?1",
+                      false)) {
       return ec;
     }
     sqlite3_bind_int64(s.get(), 1, static_cast<sqlite3_int64>(std::min(limit, kMaxListLimit)));
@@ -1043,7 +1056,8 @@ std::error_code CrossingStore::list_reads(std::size_t limit, std::vector<TagRead
       TagRead r;
       r.reader_id = static_cast<std::uint32_t>(sqlite3_column_int64(q, 0));
       r.antenna = static_cast<std::uint16_t>(sqlite3_column_int(q, 1));
-      if (sqlite3_column_type(q, 2) != SQLITE_NULL) r.pc = static_cast<std::uint16_t>(sqlite3_column_int(q, 2));
+      if (sqlite3_column_type(q, 2) != SQLITE_NULL)
+        r.pc = static_cast<std::uint16_t>(sqlite3_column_int(q, 2));
       std::vector<std::uint8_t> bytes;
       if (!parse_hex(column_text(q, 3), bytes, EpcBytes::capacity)) r.epc.assign(bytes);
       bytes.clear();
@@ -1051,13 +1065,15 @@ std::error_code CrossingStore::list_reads(std::size_t limit, std::vector<TagRead
       if (sqlite3_column_type(q, 5) != SQLITE_NULL) {
         r.peak_rssi_cdbm = static_cast<std::int16_t>(sqlite3_column_int(q, 5));
       }
-      if (sqlite3_column_type(q, 6) != SQLITE_NULL) r.reader_first_seen_utc_us = sqlite3_column_int64(q, 6);
+      if (sqlite3_column_type(q, 6) != SQLITE_NULL)
+        r.reader_first_seen_utc_us = sqlite3_column_int64(q, 6);
       if (sqlite3_column_type(q, 7) != SQLITE_NULL) {
         r.reader_first_seen_uptime_us = static_cast<std::uint64_t>(sqlite3_column_int64(q, 7));
       }
       r.host_utc_us = sqlite3_column_int64(q, 8);
       r.host_mono_us = sqlite3_column_int64(q, 9);
-      if (sqlite3_column_type(q, 10) != SQLITE_NULL) r.channel = static_cast<std::uint16_t>(sqlite3_column_int(q, 10));
+      if (sqlite3_column_type(q, 10) != SQLITE_NULL)
+        r.channel = static_cast<std::uint16_t>(sqlite3_column_int(q, 10));
       r.seen_count = static_cast<std::uint32_t>(sqlite3_column_int64(q, 11));
       out.push_back(r);
     }
@@ -1085,7 +1101,8 @@ std::error_code CrossingStore::max_sequence(std::string_view lane_id,
       out = static_cast<std::uint64_t>(sqlite3_column_int64(s, 0));
     }
     sqlite3_reset(s);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return d.fail_rc(rc, "reading the lane's last sequence");
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+      return d.fail_rc(rc, "reading the lane's last sequence");
     return {};
   });
 }
@@ -1114,14 +1131,16 @@ std::error_code CrossingStore::lane_sequences(std::vector<LaneSequence>& out) no
   });
 }
 
-std::error_code CrossingStore::list_crossings(const CrossingFilter& filter, CrossingPage& out) noexcept {
+std::error_code CrossingStore::list_crossings(const CrossingFilter& filter,
+                                              CrossingPage& out) noexcept {
   out.rows.clear();
   out.next.reset();
   if (!is_open()) return make_error_code(Errc::not_open);
   return guarded(impl_.get(), [&]() -> std::error_code {
     Impl& d = *impl_;
     if (filter.limit == 0 || filter.limit > kMaxListLimit) {
-      return d.fail(Errc::invalid_argument, "list limit must be 1.." + std::to_string(kMaxListLimit));
+      return d.fail(Errc::invalid_argument,
+                    "list limit must be 1.." + std::to_string(kMaxListLimit));
     }
     const char* dir = filter.order == ListOrder::oldest_first ? "ASC" : "DESC";
     const std::string sql = kSelectColumns + " FROM crossings" + d.filter_sql(filter, true) +
@@ -1149,7 +1168,8 @@ std::error_code CrossingStore::list_crossings(const CrossingFilter& filter, Cros
   });
 }
 
-std::error_code CrossingStore::count_crossings(const CrossingFilter& filter, std::uint64_t& out) noexcept {
+std::error_code CrossingStore::count_crossings(const CrossingFilter& filter,
+                                               std::uint64_t& out) noexcept {
   out = 0;
   if (!is_open()) return make_error_code(Errc::not_open);
   return guarded(impl_.get(), [&]() -> std::error_code {
@@ -1173,11 +1193,12 @@ std::error_code CrossingStore::find(std::string_view lane_id, std::uint64_t sequ
     Impl& d = *impl_;
     if (sequence > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) return {};
     Stmt s;
-    if (auto ec = d.prepare(s, kSelectColumns + " FROM crossings WHERE lane_id = ?1 AND sequence = ?2",
-                            false)) {
+    if (auto ec = d.prepare(
+            s, kSelectColumns + " FROM crossings WHERE lane_id = ?1 AND sequence = ?2", false)) {
       return ec;
     }
-    sqlite3_bind_text(s.get(), 1, lane_id.data(), static_cast<int>(lane_id.size()), SQLITE_TRANSIENT);
+    sqlite3_bind_text(s.get(), 1, lane_id.data(), static_cast<int>(lane_id.size()),
+                      SQLITE_TRANSIENT);
     sqlite3_bind_int64(s.get(), 2, static_cast<sqlite3_int64>(sequence));
     const int rc = sqlite3_step(s.get());
     if (rc == SQLITE_ROW) {
@@ -1202,7 +1223,8 @@ std::error_code CrossingStore::counts(StoreCounts& out) noexcept {
     std::int64_t n = 0;
     if (auto ec = d.query_int("SELECT count(*) FROM crossings", n, "counting crossings")) return ec;
     out.crossings = static_cast<std::uint64_t>(n);
-    if (auto ec = d.query_int("SELECT count(*) FROM crossing_conflicts", n, "counting conflicts")) return ec;
+    if (auto ec = d.query_int("SELECT count(*) FROM crossing_conflicts", n, "counting conflicts"))
+      return ec;
     out.conflicts = static_cast<std::uint64_t>(n);
     if (auto ec = d.query_int("SELECT count(*) FROM tag_reads", n, "counting raw reads")) return ec;
     out.raw_reads = static_cast<std::uint64_t>(n);
@@ -1210,13 +1232,15 @@ std::error_code CrossingStore::counts(StoreCounts& out) noexcept {
   });
 }
 
-std::error_code CrossingStore::list_conflicts(std::size_t limit, std::vector<StoredCrossing>& out) noexcept {
+std::error_code CrossingStore::list_conflicts(std::size_t limit,
+                                              std::vector<StoredCrossing>& out) noexcept {
   out.clear();
   if (!is_open()) return make_error_code(Errc::not_open);
   return guarded(impl_.get(), [&]() -> std::error_code {
     Impl& d = *impl_;
     Stmt s;
-    if (auto ec = d.prepare(s, kSelectColumns + " FROM crossing_conflicts ORDER BY id DESC LIMIT ?1", false)) {
+    if (auto ec = d.prepare(
+            s, kSelectColumns + " FROM crossing_conflicts ORDER BY id DESC LIMIT ?1", false)) {
       return ec;
     }
     sqlite3_bind_int64(s.get(), 1, static_cast<sqlite3_int64>(std::min(limit, kMaxListLimit)));
@@ -1255,7 +1279,8 @@ std::error_code CrossingStore::checkpoint() noexcept {
   if (!is_open()) return make_error_code(Errc::not_open);
   return guarded(impl_.get(), [&]() -> std::error_code {
     Impl& d = *impl_;
-    const int rc = sqlite3_wal_checkpoint_v2(d.db, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+    const int rc =
+        sqlite3_wal_checkpoint_v2(d.db, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
     if (rc != SQLITE_OK) return d.fail_rc(rc, "checkpointing the WAL");
     return {};
   });
@@ -1270,11 +1295,13 @@ std::error_code CrossingStore::pragma(std::string_view name, std::string& value)
   value.clear();
   if (!is_open()) return make_error_code(Errc::not_open);
   return guarded(impl_.get(), [&]() -> std::error_code {
-    const bool ok = !name.empty() && name.size() <= 64 &&
-                    std::all_of(name.begin(), name.end(), [](char ch) {
-                      return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_';
-                    });
-    if (!ok) return impl_->fail(Errc::invalid_argument, "not a PRAGMA name: " + std::string(name.substr(0, 64)));
+    const bool ok =
+        !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char ch) {
+          return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_';
+        });
+    if (!ok)
+      return impl_->fail(Errc::invalid_argument,
+                         "not a PRAGMA name: " + std::string(name.substr(0, 64)));
     const std::string sql = "PRAGMA " + std::string(name);
     return impl_->query_text(sql.c_str(), value, sql);
   });

@@ -161,7 +161,8 @@ std::size_t GroupCommitter::submit_reads(std::span<const TagRead> reads) noexcep
   try {
     std::unique_lock lock(mutex_);
     if (!raw_enabled_ || !running_ || stopping_ || reads.empty()) return 0;
-    const std::size_t room = options_.raw_queue_capacity - std::min(options_.raw_queue_capacity, raw_.size());
+    const std::size_t room =
+        options_.raw_queue_capacity - std::min(options_.raw_queue_capacity, raw_.size());
     const std::size_t take = std::min(room, reads.size());
     raw_.insert(raw_.end(), reads.begin(), reads.begin() + static_cast<std::ptrdiff_t>(take));
     metrics_.raw_reads_dropped += reads.size() - take;
@@ -290,9 +291,8 @@ void GroupCommitter::writer_loop() {
     if (!batch_.empty()) commit_batch();
     {
       std::unique_lock lock(mutex_);
-      writer_cv_.wait(lock, [&] {
-        return !queue_.empty() || !jobs_.empty() || !raw_.empty() || stopping_;
-      });
+      writer_cv_.wait(
+          lock, [&] { return !queue_.empty() || !jobs_.empty() || !raw_.empty() || stopping_; });
       if (queue_.empty() && raw_.empty() && jobs_.empty() && stopping_) return;
       if (!queue_.empty() && queue_.size() < options_.max_batch && !stopping_ &&
           options_.gather_window.count() > 0) {
@@ -391,7 +391,8 @@ void GroupCommitter::commit_batch() {
       ++metrics_.commit_errors;
     }
     report(ec, store_.last_error() + " (" + std::to_string(n) +
-                   " crossings held; retrying, attempt " + std::to_string(consecutive_failures) + ")");
+                   " crossings held; retrying, attempt " + std::to_string(consecutive_failures) +
+                   ")");
 
     std::unique_lock lock(mutex_);
     if (stopping_ && Clock::now() >= stop_deadline_) {
@@ -399,8 +400,10 @@ void GroupCommitter::commit_batch() {
       metrics_.failed_at_shutdown += n;
       stop_result_ = make_error_code(Errc::uncommitted_at_shutdown);
       lock.unlock();
-      report(stop_result_, std::to_string(n) + " crossings could not be committed before the "
-                           "shutdown deadline: " + store_.last_error());
+      report(stop_result_, std::to_string(n) +
+                               " crossings could not be committed before the "
+                               "shutdown deadline: " +
+                               store_.last_error());
       deliver(results);
       return;
     }
@@ -425,7 +428,8 @@ void GroupCommitter::deliver(std::vector<std::error_code>& results) {
         p.on_committed(results[i]);
       } catch (...) {
         ++callback_errors;
-        report(make_error_code(Errc::invalid_argument), "crossing writer: an on_committed callback threw");
+        report(make_error_code(Errc::invalid_argument),
+               "crossing writer: an on_committed callback threw");
       }
     }
     ack_us[i] = micros_between(p.submitted, Clock::now());

@@ -14,7 +14,7 @@ namespace garita::daemon {
 namespace {
 
 std::string utc_text(std::int64_t us) {
-  const std::time_t secs = static_cast<std::time_t>(us / 1'000'000);
+  const auto secs = static_cast<std::time_t>(us / 1'000'000);
   std::tm tm{};
   ::gmtime_r(&secs, &tm);
   char buf[40];

@@ -110,6 +110,7 @@ class ReaderCheck final : public hal::ReaderSink {
 
   void on_tag_read(const TagRead& read) override {
     ++reads_;
+    if (!ever_running_) ++held_reads_;  // reports the reader kept from before this check
     const std::string epc = to_hex(read.epc.view());
     if (distinct_.size() < kMaxDistinctEpcs) distinct_.insert(epc);
     if (options_.json) {
@@ -256,11 +257,15 @@ class ReaderCheck final : public hal::ReaderSink {
   int report() {
     const hal::ReaderStatus status = driver_->status();
     const double seconds = std::chrono::duration<double>(ran_for_).count();
-    const double rate = seconds > 0 ? static_cast<double>(reads_) / seconds : 0.0;
+    // The rate counts what the reader read during the check, not what it
+    // had buffered while nobody was connected and sent at once.
+    const std::uint64_t live_reads = reads_ - held_reads_;
+    const double rate = seconds > 0 ? static_cast<double>(live_reads) / seconds : 0.0;
     const bool ok = ever_running_ && !failure_;
     std::string clock;
     if (status.clock.kind == hal::ReaderClockKind::utc && status.clock.reader_minus_host_us) {
-      const double offset = static_cast<double>(*status.clock.reader_minus_host_us) / 1e6;
+      double offset = static_cast<double>(*status.clock.reader_minus_host_us) / 1e6;
+      if (std::fabs(offset) < 0.0005) offset = 0.0;  // no "-0.000"
       clock = "reader clock " + std::string(offset >= 0 ? "+" : "") + fixed(offset, 3) +
               " s from this host";
       if (std::fabs(offset) > 2.0) clock += " (check NTP on the reader and this host)";
@@ -273,6 +278,7 @@ class ReaderCheck final : public hal::ReaderSink {
       o["ok"] = ok;
       o["uri"] = uri_text_;
       o["reads"] = reads_;
+      o["held_reads"] = held_reads_;
       o["seconds"] = seconds;
       o["reads_per_second"] = rate;
       o["distinct_epcs"] = distinct_.size();
@@ -284,9 +290,12 @@ class ReaderCheck final : public hal::ReaderSink {
       if (failure_) o["error"] = *failure_;
       emit(o);
     } else if (ever_running_) {
-      out_ << "summary: " << reads_ << " reads in " << fixed(seconds, 1) << " s (" << fixed(rate, 1)
-           << " reads/s), " << distinct_.size() << " distinct EPCs, " << status.error_count
-           << " errors, " << status.reconnect_count << " reconnects";
+      out_ << "summary: " << reads_ << " reads";
+      if (held_reads_ > 0)
+        out_ << " (" << held_reads_ << " held by the reader from before the check)";
+      out_ << " in " << fixed(seconds, 1) << " s (" << fixed(rate, 1) << " reads/s), "
+           << distinct_.size() << " distinct EPCs, " << status.error_count << " errors, "
+           << status.reconnect_count << " reconnects";
       if (!clock.empty()) out_ << "; " << clock;
       out_ << "\n";
       // States as last seen while running (after the stop they are unknown).
@@ -334,6 +343,7 @@ class ReaderCheck final : public hal::ReaderSink {
   std::vector<std::pair<std::uint16_t, hal::AntennaState>> antennas_shown_;
   std::vector<hal::AntennaStatus> running_antennas_;
   std::uint64_t reads_ = 0;
+  std::uint64_t held_reads_ = 0;
   std::unordered_set<std::string> distinct_;
 };
 

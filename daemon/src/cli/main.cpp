@@ -59,25 +59,32 @@ int run(int argc, char** argv) {
   ReaderCheckOptions check_options;
   auto* check = reader->add_subcommand(
       "check", "Is this reader alive? Connect, configure, print its reads and a summary");
-  check->add_option("URI", check_options.uri,
-                    "Reader URI: llrp://HOST[:5084], llrps://HOST[:5085], llrp://0.0.0.0?listen=1")
+  check
+      ->add_option("URI", check_options.uri,
+                   "Reader URI: llrp://HOST[:5084], llrps://HOST[:5085], llrp://0.0.0.0?listen=1")
       ->required();
-  check->add_option("--seconds", check_options.seconds, "How long to read once the reader runs (default 10)");
+  check->add_option("--seconds", check_options.seconds,
+                    "How long to read once the reader runs (default 10)");
   check->add_flag("--json", check_options.json, "One JSON object per line instead of text");
   check->add_flag("--verbose", check_options.verbose, "Print the driver's log on stderr");
-  check->add_option("--antenna", check_options.antennas, "Read only this antenna (repeatable; default all)");
+  check->add_option("--antenna", check_options.antennas,
+                    "Read only this antenna (repeatable; default all)");
   check->add_option("--tls-ca", check_options.tls_ca,
                     "llrps: PEM file of the CA that signed the reader's certificate");
-  check->add_option("--tls-cert", check_options.tls_cert, "llrps: PEM file of garita's client certificate");
-  check->add_option("--tls-key", check_options.tls_key, "llrps: PEM file of the client certificate's key");
+  check->add_option("--tls-cert", check_options.tls_cert,
+                    "llrps: PEM file of garita's client certificate");
+  check->add_option("--tls-key", check_options.tls_key,
+                    "llrps: PEM file of the client certificate's key");
 
   CrossingsOptions crossings_options;
   auto* crossings = app.add_subcommand(
-      "crossings", "List stored crossings from the database (local administrator's tool, read only)");
+      "crossings",
+      "List stored crossings from the database (local administrator's tool, read only)");
   crossings->add_option("--db", crossings_options.db, "The crossings database file")->required();
   crossings->add_option("--lane", crossings_options.lane, "Only this lane, e.g. P01");
-  crossings->add_option("--since", crossings_options.since,
-                        "From this UTC time (2026-11-23T14:30:00Z, 2026-11-23) or age (15m, 2h, 1d)");
+  crossings->add_option(
+      "--since", crossings_options.since,
+      "From this UTC time (2026-11-23T14:30:00Z, 2026-11-23) or age (15m, 2h, 1d)");
   crossings->add_option("--until", crossings_options.until, "Before this UTC time or age");
   crossings->add_option("--limit", crossings_options.limit, "At most this many rows (1-10000)")
       ->capture_default_str();

@@ -4,6 +4,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <deque>
@@ -149,6 +150,13 @@ struct Daemon::Impl final : hal::ReaderSink, lane::LaneSink {
       }
       pc.lanes.push_back(std::move(lc));
     }
+    // The arbitration slack may not exceed the smallest gap + grace; the
+    // config accepts gap_s down to 0.1 s, so shrink the slack with it
+    // rather than refuse a configuration `garita config check` passed.
+    for (const lane::LaneConfig& lc : pc.lanes) {
+      pc.arbitration.overlap_slack_us =
+          std::min(pc.arbitration.overlap_slack_us, lc.gap_us + pc.close_grace_us);
+    }
     if (auto ec = lane::validate(pc, error)) return ec;
     try {
       pipeline = std::make_unique<lane::LanePipeline>(std::move(pc), *this);
@@ -192,6 +200,7 @@ struct Daemon::Impl final : hal::ReaderSink, lane::LaneSink {
       drivers.push_back(std::move(driver));
       driver_uris.push_back(uri.to_string());
       last_state.push_back(hal::DriverState::disconnected);
+      down_announced.push_back(false);
     }
     return {};
   }
@@ -219,11 +228,18 @@ struct Daemon::Impl final : hal::ReaderSink, lane::LaneSink {
       const bool was_up = last_state[i] == hal::DriverState::running;
       const bool is_up = status.state == hal::DriverState::running;
       last_state[i] = status.state;
-      if (was_up == is_up || stopping) return;
+      if (stopping) return;
+      // A reader that fails before it ever came up (powered off at start)
+      // is announced too, once, at its first failed attempt.
+      const bool first_failure =
+          !is_up && !down_announced[i] && status.state == hal::DriverState::backing_off;
+      if (was_up == is_up && !first_failure) return;
       const std::string lanes = lanes_of(site.readers[i].id);
       if (is_up) {
+        down_announced[i] = false;
         log::info("reader " + site.readers[i].id, "up: lanes " + lanes + " are reading");
       } else {
+        down_announced[i] = true;
         log::warning("reader " + site.readers[i].id,
                      "down: lanes " + lanes + " are not reading" +
                          (status.last_error.empty() ? "" : " (" + status.last_error + ")"));
@@ -259,8 +275,7 @@ struct Daemon::Impl final : hal::ReaderSink, lane::LaneSink {
     const std::string document(to_string(event.crossing.document));
     const std::uint32_t reads = event.crossing.read_count;
     const bool extended = event.kind == lane::CrossingEventKind::extended;
-    auto on_committed = [this, lane_id, sequence, document, reads,
-                         extended](std::error_code ec) {
+    auto on_committed = [this, lane_id, sequence, document, reads, extended](std::error_code ec) {
       // Writer thread: hand the news to the io thread.
       asio::post(io, [this, ec, lane_id, sequence, document, reads, extended] {
         if (ec) {
@@ -272,8 +287,7 @@ struct Daemon::Impl final : hal::ReaderSink, lane::LaneSink {
         if (options.log_commits) {
           log::info("store", std::string("crossing committed lane=") + lane_id +
                                  " seq=" + std::to_string(sequence) + " document=" + document +
-                                 " reads=" + std::to_string(reads) +
-                                 (extended ? " extended" : ""));
+                                 " reads=" + std::to_string(reads) + (extended ? " extended" : ""));
         }
       });
     };
@@ -411,7 +425,7 @@ struct Daemon::Impl final : hal::ReaderSink, lane::LaneSink {
     });
   }
 
-  void stop_store() {
+  void stop_store() {  // NOLINT(readability-make-member-function-const): stops the writer
     if (!committer) return;
     // Everything submitted is committed (or reported) before the writer stops.
     (void)committer->flush(std::chrono::seconds(30));
@@ -428,6 +442,7 @@ struct Daemon::Impl final : hal::ReaderSink, lane::LaneSink {
   std::vector<std::shared_ptr<hal::ReaderDriver>> drivers;
   std::vector<std::string> driver_uris;  // canonical, as ReaderStatus::uri gives it
   std::vector<hal::DriverState> last_state;
+  std::vector<bool> down_announced;  // "down" logged since the reader was last up
   std::map<std::string, std::uint64_t> last_sequence;
   std::deque<lane::CrossingEvent> retry;
   std::vector<TagRead> raw_reads;

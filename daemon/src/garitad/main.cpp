@@ -60,7 +60,8 @@ int run(int argc, char** argv) {
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (ec) return;
-    garita::log::info("garitad", std::string("received ") + (signal == SIGTERM ? "SIGTERM" : "SIGINT"));
+    garita::log::info("garitad",
+                      std::string("received ") + (signal == SIGTERM ? "SIGTERM" : "SIGINT"));
     daemon.stop([&signals] {
       boost::system::error_code ignored;
       signals.cancel(ignored);

@@ -24,7 +24,8 @@ std::error_code read_target_tag(std::span<const std::uint8_t> body, C1G2TargetTa
 
 void write_target_tag(MessageWriter& w, const C1G2TargetTag& t) {
   const auto s = w.begin(ParameterType::c1g2_target_tag);
-  w.u8(static_cast<std::uint8_t>(((static_cast<unsigned>(t.bank) & 0x3u) << 6) | (t.match ? 0x20u : 0u)));
+  w.u8(static_cast<std::uint8_t>(((static_cast<unsigned>(t.bank) & 0x3u) << 6) |
+                                 (t.match ? 0x20u : 0u)));
   w.u16(t.pointer);
   w.bit_field(t.mask, t.mask_bit_count);
   w.bit_field(t.data, t.data_bit_count);
@@ -63,8 +64,7 @@ std::error_code read_access_command(std::span<const std::uint8_t> body, AccessSp
       case ParameterType::c1g2_read:
         if (auto ec = read_c1g2_read(p.body, out.reads.emplace_back())) return ec;
         break;
-      case ParameterType::custom:
-        break;
+      case ParameterType::custom: break;
       default:
         if (out.skipped_op_specs != 0xFFFF) ++out.skipped_op_specs;
         break;
@@ -110,8 +110,7 @@ std::error_code read_access_spec(std::span<const std::uint8_t> body, AccessSpec&
         if (out.report_spec) return Errc::duplicate_parameter;
         ec = read_access_report_spec(p.body, out.report_spec.emplace());
         break;
-      default:
-        break;
+      default: break;
     }
     if (ec) return ec;
   }
@@ -198,15 +197,18 @@ std::error_code decode_accessspec_command(const MessageView& message, MessageTyp
   return r.error();
 }
 
-std::error_code encode_get_accessspecs_response(std::vector<std::uint8_t>& out, std::uint32_t message_id,
-                                                const GetAccessSpecsResponse& response, ProtocolVersion version) {
+std::error_code encode_get_accessspecs_response(std::vector<std::uint8_t>& out,
+                                                std::uint32_t message_id,
+                                                const GetAccessSpecsResponse& response,
+                                                ProtocolVersion version) {
   MessageWriter w(out, MessageType::get_accessspecs_response, message_id, version);
   write_llrp_status(w, response.status);
   for (const AccessSpec& spec : response.access_specs) write_access_spec(w, spec);
   return w.finish();
 }
 
-std::error_code decode_get_accessspecs_response(const MessageView& message, GetAccessSpecsResponse& out) {
+std::error_code decode_get_accessspecs_response(const MessageView& message,
+                                                GetAccessSpecsResponse& out) {
   if (auto ec = check_message(message, MessageType::get_accessspecs_response)) return ec;
   out.access_specs.clear();
   if (auto ec = find_llrp_status(message.body(), out.status)) return ec;

@@ -15,10 +15,8 @@ bool is_empty_message(MessageType type) noexcept {
     case MessageType::get_report:
     case MessageType::get_rospecs:
     case MessageType::get_accessspecs:
-    case MessageType::get_supported_version:
-      return true;
-    default:
-      return false;
+    case MessageType::get_supported_version: return true;
+    default: return false;
   }
 }
 

@@ -22,8 +22,8 @@ void write_impinj_header(MessageWriter& w, ImpinjMessageSubtype subtype) {
 
 }  // namespace
 
-std::error_code encode_impinj_enable_extensions(std::vector<std::uint8_t>& out, std::uint32_t message_id,
-                                                ProtocolVersion version) {
+std::error_code encode_impinj_enable_extensions(std::vector<std::uint8_t>& out,
+                                                std::uint32_t message_id, ProtocolVersion version) {
   MessageWriter w(out, MessageType::custom_message, message_id, version);
   write_impinj_header(w, ImpinjMessageSubtype::enable_extensions);
   w.u32(0);  // reserved
@@ -32,13 +32,15 @@ std::error_code encode_impinj_enable_extensions(std::vector<std::uint8_t>& out, 
 
 std::error_code decode_impinj_enable_extensions(const MessageView& message) {
   CustomMessageView custom;
-  if (auto ec = check_impinj_message(message, ImpinjMessageSubtype::enable_extensions, custom)) return ec;
+  if (auto ec = check_impinj_message(message, ImpinjMessageSubtype::enable_extensions, custom))
+    return ec;
   if (custom.data.size() < 4) return Errc::field_truncated;
   return {};
 }
 
 std::error_code encode_impinj_enable_extensions_response(std::vector<std::uint8_t>& out,
-                                                         std::uint32_t message_id, const LlrpStatus& status,
+                                                         std::uint32_t message_id,
+                                                         const LlrpStatus& status,
                                                          ProtocolVersion version) {
   MessageWriter w(out, MessageType::custom_message, message_id, version);
   write_impinj_header(w, ImpinjMessageSubtype::enable_extensions_response);
@@ -46,9 +48,11 @@ std::error_code encode_impinj_enable_extensions_response(std::vector<std::uint8_
   return w.finish();
 }
 
-std::error_code decode_impinj_enable_extensions_response(const MessageView& message, LlrpStatus& out) {
+std::error_code decode_impinj_enable_extensions_response(const MessageView& message,
+                                                         LlrpStatus& out) {
   CustomMessageView custom;
-  if (auto ec = check_impinj_message(message, ImpinjMessageSubtype::enable_extensions_response, custom)) {
+  if (auto ec =
+          check_impinj_message(message, ImpinjMessageSubtype::enable_extensions_response, custom)) {
     return ec;
   }
   return find_llrp_status(custom.data, out);

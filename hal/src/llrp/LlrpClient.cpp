@@ -133,7 +133,7 @@ LlrpClient::LlrpClient(boost::asio::io_context& io, const ReaderUri& uri, Reader
       watchdog_(strand_) {
   limits_.max_message_size = options.max_message_size;
   limits_.max_queued_writes = options.max_queued_writes;
-  limits_.tls_shutdown_timeout =
+  limits_.graceful_close_timeout =
       std::min(options.response_timeout, std::chrono::milliseconds{2'000});
   status_.uri = uri_text_;
 }

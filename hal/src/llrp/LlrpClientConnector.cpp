@@ -167,7 +167,7 @@ class Dialer final : public LlrpConnector, public std::enable_shared_from_this<D
     finish({}, {}, std::move(link));
   }
 
-  void finish_error(const boost::system::error_code& ec, std::string why) {
+  void finish_error(const boost::system::error_code& ec, const std::string& why) {
     if (timed_out_) {
       finish(DriverErrc::connect_timeout,
              "no answer from " + target_ + " within " + format_duration(timeout_) +

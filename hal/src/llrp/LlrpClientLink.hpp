@@ -34,7 +34,7 @@ namespace garita::hal::llrp {
 struct LinkLimits {
   std::uint32_t max_message_size = FrameLexer::kDefaultMaxMessageSize;
   std::size_t max_queued_writes = 64;
-  std::chrono::milliseconds tls_shutdown_timeout{1'000};
+  std::chrono::milliseconds graceful_close_timeout{1'000};  // flushing writes, TLS close_notify
 };
 
 class LlrpLink {
@@ -103,6 +103,12 @@ class StreamLink final : public LlrpLink, public std::enable_shared_from_this<St
       return;
     }
     closing_ = true;
+    // A peer that stops reading could hold a pending write (and the socket)
+    // for the whole TCP retransmission timeout: the goodbye is bounded.
+    close_timer_.emplace(stream_.get_executor());
+    close_timer_->expires_after(limits_.graceful_close_timeout);
+    close_timer_->async_wait(
+        [self = this->shared_from_this()](const boost::system::error_code&) { self->close_now(); });
     if (!writing_) do_shutdown();  // else on_write() calls it once the queue drains
   }
 
@@ -178,11 +184,7 @@ class StreamLink final : public LlrpLink, public std::enable_shared_from_this<St
 
   void do_shutdown() {
     if constexpr (detail::is_ssl_stream<Stream>::value) {
-      // close_notify, but never wait long for the reader's answer.
-      shutdown_timer_.emplace(stream_.get_executor());
-      shutdown_timer_->expires_after(limits_.tls_shutdown_timeout);
-      shutdown_timer_->async_wait([self = this->shared_from_this()](
-                                      const boost::system::error_code&) { self->close_now(); });
+      // close_notify; close_timer_ bounds the wait for the reader's.
       stream_.async_shutdown([self = this->shared_from_this()](const boost::system::error_code&) {
         self->close_now();
       });
@@ -198,7 +200,7 @@ class StreamLink final : public LlrpLink, public std::enable_shared_from_this<St
     auto& socket = stream_.lowest_layer();
     socket.shutdown(boost::asio::socket_base::shutdown_both, ignored);
     socket.close(ignored);
-    if (shutdown_timer_) shutdown_timer_->cancel();
+    if (close_timer_) close_timer_->cancel();
     write_queue_.clear();
   }
 
@@ -224,7 +226,7 @@ class StreamLink final : public LlrpLink, public std::enable_shared_from_this<St
   FrameLexer lexer_;
   std::vector<std::uint8_t> read_buffer_;
   std::deque<std::vector<std::uint8_t>> write_queue_;
-  std::optional<boost::asio::steady_timer> shutdown_timer_;
+  std::optional<boost::asio::steady_timer> close_timer_;
   MessageHandler on_message_;
   ClosedHandler on_closed_;
   bool writing_ = false;

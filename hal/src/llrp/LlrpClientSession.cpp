@@ -121,8 +121,8 @@ std::optional<LlrpClient::Request> LlrpClient::next_request(Request done) const 
       return Request::enable_rospec;
     case Request::add_accessspec: return Request::enable_accessspec;
     case Request::enable_accessspec: return Request::enable_rospec;
-    case Request::enable_rospec: return std::nullopt;
-    case Request::set_gpo:
+    case Request::enable_rospec:  // the last one: running
+    case Request::set_gpo:        // not part of the set-up
     case Request::disable_rospec:
     case Request::close_connection: return std::nullopt;
   }
@@ -385,8 +385,11 @@ void LlrpClient::on_error_message(const MessageView& message) {
   const std::error_code ec = decode_status_message(message, status);
   const std::string text =
       ec ? "an ERROR_MESSAGE garita cannot decode (" + ec.message() + ")" : status.describe();
-  if (pending_ && message.header.message_id == pending_->message_id) {
-    // The reader could not take the request at all (§15.1.1).
+  // ERROR_MESSAGE carries the id of the message it refuses (§15.1.1); a
+  // reader that could not even read that id sends 0, and with one request
+  // outstanding that can only be it.
+  const std::uint32_t id = message.header.message_id;
+  if (pending_ && (id == pending_->message_id || id == 0)) {
     const Request request = pending_->request;
     pending_.reset();
     after_response(request, DriverErrc::reader_error_message,

@@ -6,7 +6,8 @@
 
 namespace garita::hal::llrp {
 
-MessageHeader read_message_header(std::span<const std::uint8_t, kMessageHeaderSize> bytes) noexcept {
+MessageHeader read_message_header(
+    std::span<const std::uint8_t, kMessageHeaderSize> bytes) noexcept {
   const std::uint16_t first = load_be16(bytes.data());
   MessageHeader h;
   h.version = static_cast<std::uint8_t>((first >> 10) & 0x7u);

@@ -8,8 +8,8 @@
 
 namespace garita::hal::llrp {
 
-MessageWriter::MessageWriter(std::vector<std::uint8_t>& out, MessageType type, std::uint32_t message_id,
-                             ProtocolVersion version)
+MessageWriter::MessageWriter(std::vector<std::uint8_t>& out, MessageType type,
+                             std::uint32_t message_id, ProtocolVersion version)
     : out_(out), start_(out.size()) {
   // 3 reserved bits (zero) | 3-bit version | 10-bit type (§17.1.1).
   const auto first = static_cast<std::uint16_t>(((static_cast<unsigned>(version) & 0x7u) << 10) |
@@ -47,7 +47,8 @@ void MessageWriter::bit_field(std::span<const std::uint8_t> bits, std::uint16_t 
 }
 
 void MessageWriter::word_field(std::span<const std::uint8_t> word_bytes) {
-  if (word_bytes.size() % 2 != 0 || word_bytes.size() / 2 > std::numeric_limits<std::uint16_t>::max()) {
+  if (word_bytes.size() % 2 != 0 ||
+      word_bytes.size() / 2 > std::numeric_limits<std::uint16_t>::max()) {
     fail(Errc::value_too_large);
     return;
   }
@@ -84,7 +85,8 @@ MessageWriter::ParameterStart MessageWriter::begin(ParameterType type) {
   return start;
 }
 
-MessageWriter::ParameterStart MessageWriter::begin_custom(std::uint32_t vendor, std::uint32_t subtype) {
+MessageWriter::ParameterStart MessageWriter::begin_custom(std::uint32_t vendor,
+                                                          std::uint32_t subtype) {
   const ParameterStart start = begin(ParameterType::custom);
   u32(vendor);
   u32(subtype);
@@ -132,7 +134,8 @@ void MessageWriter::tv_bytes(ParameterType type, std::span<const std::uint8_t> b
 
 std::error_code MessageWriter::finish() {
   const std::size_t length = out_.size() - start_;
-  if (!error_ && length > std::numeric_limits<std::uint32_t>::max()) error_ = Errc::message_length_too_large;
+  if (!error_ && length > std::numeric_limits<std::uint32_t>::max())
+    error_ = Errc::message_length_too_large;
   if (error_) {
     out_.resize(start_);
     return error_;

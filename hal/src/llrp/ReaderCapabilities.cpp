@@ -67,7 +67,8 @@ std::error_code read_general(std::span<const std::uint8_t> body, GeneralDeviceCa
 void write_general(MessageWriter& w, const GeneralDeviceCapabilities& g) {
   const auto start = w.begin(ParameterType::general_device_capabilities);
   w.u16(g.max_antennas);
-  w.u16(static_cast<std::uint16_t>((g.can_set_antenna_properties ? 0x8000u : 0u) | (g.has_utc_clock ? 0x4000u : 0u)));
+  w.u16(static_cast<std::uint16_t>((g.can_set_antenna_properties ? 0x8000u : 0u) |
+                                   (g.has_utc_clock ? 0x4000u : 0u)));
   w.u32(g.manufacturer);
   w.u32(g.model);
   w.string_field(g.firmware_version);
@@ -113,7 +114,8 @@ std::error_code read_llrp(std::span<const std::uint8_t> body, LlrpCapabilities& 
 
 void write_llrp(MessageWriter& w, const LlrpCapabilities& c) {
   const auto start = w.begin(ParameterType::llrp_capabilities);
-  w.u8(static_cast<std::uint8_t>((c.can_do_rf_survey ? 0x80u : 0u) | (c.can_report_buffer_fill_warning ? 0x40u : 0u) |
+  w.u8(static_cast<std::uint8_t>((c.can_do_rf_survey ? 0x80u : 0u) |
+                                 (c.can_report_buffer_fill_warning ? 0x40u : 0u) |
                                  (c.supports_client_request_op_spec ? 0x20u : 0u) |
                                  (c.can_do_tag_inventory_state_aware_singulation ? 0x10u : 0u) |
                                  (c.supports_event_and_report_holding ? 0x08u : 0u)));
@@ -144,7 +146,8 @@ std::error_code read_rf_mode(std::span<const std::uint8_t> body, C1G2RfMode& m) 
   return r.error();
 }
 
-std::error_code read_frequency_information(std::span<const std::uint8_t> body, RegulatoryCapabilities& out) {
+std::error_code read_frequency_information(std::span<const std::uint8_t> body,
+                                           RegulatoryCapabilities& out) {
   FieldReader r(body);
   out.hopping = bit(r.u8(), 7);
   if (auto ec = r.error()) return ec;
@@ -243,7 +246,8 @@ void write_regulatory(MessageWriter& w, const RegulatoryCapabilities& c) {
     for (const C1G2RfMode& m : c.rf_modes) {
       const auto s = w.begin(ParameterType::uhf_c1g2_rf_mode_table_entry);
       w.u32(m.mode_id);
-      w.u8(static_cast<std::uint8_t>((m.divide_ratio_64_3 ? 0x80u : 0u) | (m.epc_hag_tc_conformance ? 0x40u : 0u)));
+      w.u8(static_cast<std::uint8_t>((m.divide_ratio_64_3 ? 0x80u : 0u) |
+                                     (m.epc_hag_tc_conformance ? 0x40u : 0u)));
       w.u8(m.modulation);
       w.u8(m.forward_link_modulation);
       w.u8(m.spectral_mask);
@@ -275,30 +279,35 @@ std::error_code read_c1g2(std::span<const std::uint8_t> body, C1G2LlrpCapabiliti
 
 void write_c1g2(MessageWriter& w, const C1G2LlrpCapabilities& c) {
   const auto start = w.begin(ParameterType::c1g2_llrp_capabilities);
-  w.u8(static_cast<std::uint8_t>((c.can_support_block_erase ? 0x80u : 0u) | (c.can_support_block_write ? 0x40u : 0u) |
-                                 (c.can_support_block_permalock ? 0x20u : 0u) |
-                                 (c.can_support_tag_recommissioning ? 0x10u : 0u) |
-                                 (c.can_support_umi_method2 ? 0x08u : 0u) | (c.can_support_xpc ? 0x04u : 0u)));
+  w.u8(static_cast<std::uint8_t>(
+      (c.can_support_block_erase ? 0x80u : 0u) | (c.can_support_block_write ? 0x40u : 0u) |
+      (c.can_support_block_permalock ? 0x20u : 0u) |
+      (c.can_support_tag_recommissioning ? 0x10u : 0u) | (c.can_support_umi_method2 ? 0x08u : 0u) |
+      (c.can_support_xpc ? 0x04u : 0u)));
   w.u16(c.max_select_filters_per_query);
   w.end(start);
 }
 
 template <typename T, typename Read>
-std::error_code read_optional(std::optional<T>& slot, std::span<const std::uint8_t> body, Read read) {
+std::error_code read_optional(std::optional<T>& slot, std::span<const std::uint8_t> body,
+                              Read read) {
   if (slot) return Errc::duplicate_parameter;
   return read(body, slot.emplace());
 }
 
 }  // namespace
 
-std::error_code encode_get_reader_capabilities(std::vector<std::uint8_t>& out, std::uint32_t message_id,
-                                               CapabilitiesRequest requested, ProtocolVersion version) {
+std::error_code encode_get_reader_capabilities(std::vector<std::uint8_t>& out,
+                                               std::uint32_t message_id,
+                                               CapabilitiesRequest requested,
+                                               ProtocolVersion version) {
   MessageWriter w(out, MessageType::get_reader_capabilities, message_id, version);
   w.u8(static_cast<std::uint8_t>(requested));
   return w.finish();
 }
 
-std::error_code decode_get_reader_capabilities(const MessageView& message, CapabilitiesRequest& out) {
+std::error_code decode_get_reader_capabilities(const MessageView& message,
+                                               CapabilitiesRequest& out) {
   if (auto ec = check_message(message, MessageType::get_reader_capabilities)) return ec;
   FieldReader r(message.body());
   out = static_cast<CapabilitiesRequest>(r.u8());
@@ -310,8 +319,10 @@ std::error_code decode_get_reader_capabilities(const MessageView& message, Capab
   return walker.error();
 }
 
-std::error_code encode_get_reader_capabilities_response(std::vector<std::uint8_t>& out, std::uint32_t message_id,
-                                                        const ReaderCapabilities& c, ProtocolVersion version) {
+std::error_code encode_get_reader_capabilities_response(std::vector<std::uint8_t>& out,
+                                                        std::uint32_t message_id,
+                                                        const ReaderCapabilities& c,
+                                                        ProtocolVersion version) {
   MessageWriter w(out, MessageType::get_reader_capabilities_response, message_id, version);
   write_llrp_status(w, c.status);
   if (c.general) write_general(w, *c.general);
@@ -321,7 +332,8 @@ std::error_code encode_get_reader_capabilities_response(std::vector<std::uint8_t
   return w.finish();
 }
 
-std::error_code decode_get_reader_capabilities_response(const MessageView& message, ReaderCapabilities& out) {
+std::error_code decode_get_reader_capabilities_response(const MessageView& message,
+                                                        ReaderCapabilities& out) {
   if (auto ec = check_message(message, MessageType::get_reader_capabilities_response)) return ec;
   out = ReaderCapabilities{};
   if (auto ec = find_llrp_status(message.body(), out.status)) return ec;
@@ -330,10 +342,16 @@ std::error_code decode_get_reader_capabilities_response(const MessageView& messa
   while (walker.next(p)) {
     std::error_code ec;
     switch (p.type) {
-      case ParameterType::general_device_capabilities: ec = read_optional(out.general, p.body, read_general); break;
+      case ParameterType::general_device_capabilities:
+        ec = read_optional(out.general, p.body, read_general);
+        break;
       case ParameterType::llrp_capabilities: ec = read_optional(out.llrp, p.body, read_llrp); break;
-      case ParameterType::regulatory_capabilities: ec = read_optional(out.regulatory, p.body, read_regulatory); break;
-      case ParameterType::c1g2_llrp_capabilities: ec = read_optional(out.c1g2, p.body, read_c1g2); break;
+      case ParameterType::regulatory_capabilities:
+        ec = read_optional(out.regulatory, p.body, read_regulatory);
+        break;
+      case ParameterType::c1g2_llrp_capabilities:
+        ec = read_optional(out.c1g2, p.body, read_c1g2);
+        break;
       default: break;
     }
     if (ec) return ec;

@@ -9,7 +9,8 @@ namespace garita::hal::llrp {
 namespace {
 
 template <typename T, typename Read>
-std::error_code read_optional(std::optional<T>& slot, std::span<const std::uint8_t> body, Read read) {
+std::error_code read_optional(std::optional<T>& slot, std::span<const std::uint8_t> body,
+                              Read read) {
   if (slot) return Errc::duplicate_parameter;
   return read(body, slot.emplace());
 }
@@ -44,7 +45,8 @@ std::error_code read_reader_config(std::span<const std::uint8_t> parameters, Rea
         ec = read_repeated(out.antenna_configurations, p.body, read_antenna_configuration);
         break;
       case ParameterType::reader_event_notification_spec:
-        ec = read_optional(out.reader_event_notification_spec, p.body, read_reader_event_notification_spec);
+        ec = read_optional(out.reader_event_notification_spec, p.body,
+                           read_reader_event_notification_spec);
         break;
       case ParameterType::ro_report_spec:
         ec = read_optional(out.ro_report_spec, p.body, read_ro_report_spec);
@@ -72,8 +74,7 @@ std::error_code read_reader_config(std::span<const std::uint8_t> parameters, Rea
       case ParameterType::events_and_reports:
         ec = read_optional(out.events_and_reports, p.body, read_events_and_reports);
         break;
-      default:
-        break;  // LLRPStatus (read by the caller), Custom (vendor settings)
+      default: break;  // LLRPStatus (read by the caller), Custom (vendor settings)
     }
     if (ec) return ec;
   }
@@ -114,7 +115,8 @@ std::error_code encode_set_reader_config(std::vector<std::uint8_t>& out, std::ui
   MessageWriter w(out, MessageType::set_reader_config, message_id, version);
   w.flag_byte(request.reset_to_factory_default);
   // Parameter order of §13.1.3.
-  if (c.reader_event_notification_spec) write_reader_event_notification_spec(w, *c.reader_event_notification_spec);
+  if (c.reader_event_notification_spec)
+    write_reader_event_notification_spec(w, *c.reader_event_notification_spec);
   for (const auto& v : c.antenna_properties) write_antenna_properties(w, v);
   for (const auto& v : c.antenna_configurations) write_antenna_configuration(w, v);
   if (c.ro_report_spec) write_ro_report_spec(w, *c.ro_report_spec);
@@ -134,7 +136,8 @@ std::error_code decode_set_reader_config(const MessageView& message, SetReaderCo
   return read_reader_config(r.rest(), out.config, /*writable_only=*/true);
 }
 
-std::error_code encode_get_reader_config_response(std::vector<std::uint8_t>& out, std::uint32_t message_id,
+std::error_code encode_get_reader_config_response(std::vector<std::uint8_t>& out,
+                                                  std::uint32_t message_id,
                                                   const GetReaderConfigResponse& response,
                                                   ProtocolVersion version) {
   const ReaderConfig& c = response.config;
@@ -144,7 +147,8 @@ std::error_code encode_get_reader_config_response(std::vector<std::uint8_t>& out
   if (c.identification) write_identification(w, *c.identification);
   for (const auto& v : c.antenna_properties) write_antenna_properties(w, v);
   for (const auto& v : c.antenna_configurations) write_antenna_configuration(w, v);
-  if (c.reader_event_notification_spec) write_reader_event_notification_spec(w, *c.reader_event_notification_spec);
+  if (c.reader_event_notification_spec)
+    write_reader_event_notification_spec(w, *c.reader_event_notification_spec);
   if (c.ro_report_spec) write_ro_report_spec(w, *c.ro_report_spec);
   if (c.access_report_spec) write_access_report_spec(w, *c.access_report_spec);
   if (c.llrp_configuration_state_value) {
@@ -159,7 +163,8 @@ std::error_code encode_get_reader_config_response(std::vector<std::uint8_t>& out
   return w.finish();
 }
 
-std::error_code decode_get_reader_config_response(const MessageView& message, GetReaderConfigResponse& out) {
+std::error_code decode_get_reader_config_response(const MessageView& message,
+                                                  GetReaderConfigResponse& out) {
   if (auto ec = check_message(message, MessageType::get_reader_config_response)) return ec;
   if (auto ec = find_llrp_status(message.body(), out.status)) return ec;
   return read_reader_config(message.body(), out.config, /*writable_only=*/false);

@@ -19,7 +19,8 @@ std::error_code read_fields(std::span<const std::uint8_t> body, T& out, Read rea
   return r.error();
 }
 
-std::error_code read_c1g2_inventory_command(std::span<const std::uint8_t> body, C1G2InventoryCommand& out) {
+std::error_code read_c1g2_inventory_command(std::span<const std::uint8_t> body,
+                                            C1G2InventoryCommand& out) {
   out = C1G2InventoryCommand{};
   FieldReader r(body);
   out.tag_inventory_state_aware = bit(r.u8(), 7);
@@ -70,7 +71,8 @@ void write_c1g2_inventory_command(MessageWriter& w, const C1G2InventoryCommand& 
   w.end(start);
 }
 
-std::error_code read_impinj_selector(std::span<const std::uint8_t> body, ImpinjTagReportContentSelector& out) {
+std::error_code read_impinj_selector(std::span<const std::uint8_t> body,
+                                     ImpinjTagReportContentSelector& out) {
   out = ImpinjTagReportContentSelector{};
   ParameterWalker walker(body);
   Parameter p;
@@ -143,7 +145,8 @@ void write_gpo_write_data(MessageWriter& w, const GpoWriteData& v) {
   w.end(start);
 }
 
-std::error_code read_gpi_port_current_state(std::span<const std::uint8_t> body, GpiPortCurrentState& out) {
+std::error_code read_gpi_port_current_state(std::span<const std::uint8_t> body,
+                                            GpiPortCurrentState& out) {
   return read_fields(body, out, [](FieldReader& r, GpiPortCurrentState& v) {
     v.port = r.u16();
     v.enabled = bit(r.u8(), 7);
@@ -217,11 +220,13 @@ std::error_code read_ro_report_spec(std::span<const std::uint8_t> body, RoReport
         FieldReader m(s.body);
         const std::uint8_t bits = m.u8();
         if (auto ec = m.error()) return ec;
-        c.c1g2_epc_memory_selector = C1G2EpcMemorySelector{bit(bits, 7), bit(bits, 6), bit(bits, 5)};
+        c.c1g2_epc_memory_selector =
+            C1G2EpcMemorySelector{bit(bits, 7), bit(bits, 6), bit(bits, 5)};
       }
       if (auto ec = selectors.error()) return ec;
     } else if (p.type == ParameterType::custom && p.vendor == kImpinjVendorId &&
-               p.subtype == static_cast<std::uint32_t>(ImpinjParameterSubtype::tag_report_content_selector)) {
+               p.subtype == static_cast<std::uint32_t>(
+                                ImpinjParameterSubtype::tag_report_content_selector)) {
       if (auto ec = read_impinj_selector(p.body, out.impinj.emplace())) return ec;
     }
   }
@@ -259,9 +264,10 @@ void write_ro_report_spec(MessageWriter& w, const RoReportSpec& v) {
   }
   if (v.impinj) {
     const auto impinj = w.begin_custom(
-        kImpinjVendorId, static_cast<std::uint32_t>(ImpinjParameterSubtype::tag_report_content_selector));
-    const auto tid = w.begin_custom(kImpinjVendorId,
-                                    static_cast<std::uint32_t>(ImpinjParameterSubtype::enable_serialized_tid));
+        kImpinjVendorId,
+        static_cast<std::uint32_t>(ImpinjParameterSubtype::tag_report_content_selector));
+    const auto tid = w.begin_custom(
+        kImpinjVendorId, static_cast<std::uint32_t>(ImpinjParameterSubtype::enable_serialized_tid));
     w.u16(v.impinj->enable_serialized_tid ? 1 : 0);
     w.end(tid);
     w.end(impinj);
@@ -269,7 +275,8 @@ void write_ro_report_spec(MessageWriter& w, const RoReportSpec& v) {
   w.end(start);
 }
 
-std::error_code read_antenna_configuration(std::span<const std::uint8_t> body, AntennaConfiguration& out) {
+std::error_code read_antenna_configuration(std::span<const std::uint8_t> body,
+                                           AntennaConfiguration& out) {
   out = AntennaConfiguration{};
   FieldReader r(body);
   out.antenna_id = r.u16();
@@ -294,7 +301,8 @@ std::error_code read_antenna_configuration(std::span<const std::uint8_t> body, A
       out.rf_transmitter = tx;
     } else if (p.type == ParameterType::c1g2_inventory_command) {
       if (out.c1g2_inventory_command) return Errc::duplicate_parameter;
-      if (auto ec = read_c1g2_inventory_command(p.body, out.c1g2_inventory_command.emplace())) return ec;
+      if (auto ec = read_c1g2_inventory_command(p.body, out.c1g2_inventory_command.emplace()))
+        return ec;
     }
   }
   return walker.error();
@@ -319,7 +327,8 @@ void write_antenna_configuration(MessageWriter& w, const AntennaConfiguration& v
   w.end(start);
 }
 
-std::error_code read_antenna_properties(std::span<const std::uint8_t> body, AntennaProperties& out) {
+std::error_code read_antenna_properties(std::span<const std::uint8_t> body,
+                                        AntennaProperties& out) {
   return read_fields(body, out, [](FieldReader& r, AntennaProperties& v) {
     v.connected = bit(r.u8(), 7);
     v.antenna_id = r.u16();

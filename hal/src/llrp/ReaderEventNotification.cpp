@@ -19,7 +19,8 @@ std::error_code read_once(std::optional<T>& slot, std::span<const std::uint8_t> 
   return {};
 }
 
-std::error_code read_reader_exception(std::span<const std::uint8_t> body, ReaderExceptionEvent& out) {
+std::error_code read_reader_exception(std::span<const std::uint8_t> body,
+                                      ReaderExceptionEvent& out) {
   FieldReader r(body);
   const auto text = r.byte_field();
   if (auto ec = r.error()) return ec;
@@ -31,7 +32,9 @@ std::error_code read_reader_exception(std::span<const std::uint8_t> body, Reader
     switch (p.type) {
       case ParameterType::ro_spec_id: out.ro_spec_id = load_be32(b); break;
       case ParameterType::spec_index: out.spec_index = load_be16(b); break;
-      case ParameterType::inventory_parameter_spec_id: out.inventory_parameter_spec_id = load_be16(b); break;
+      case ParameterType::inventory_parameter_spec_id:
+        out.inventory_parameter_spec_id = load_be16(b);
+        break;
       case ParameterType::antenna_id: out.antenna_id = load_be16(b); break;
       case ParameterType::access_spec_id: out.access_spec_id = load_be32(b); break;
       case ParameterType::op_spec_id: out.op_spec_id = load_be16(b); break;
@@ -59,7 +62,9 @@ std::error_code read_event_data(std::span<const std::uint8_t> body, ReaderEventN
         break;
       }
       case ParameterType::hopping_event:
-        ec = read_once(out.hopping, p.body, [](FieldReader& r) { return HoppingEvent{r.u16(), r.u16()}; });
+        ec = read_once(out.hopping, p.body, [](FieldReader& r) {
+          return HoppingEvent{r.u16(), r.u16()};
+        });
         break;
       case ParameterType::gpi_event:
         ec = read_once(out.gpi, p.body, [](FieldReader& r) {
@@ -79,7 +84,8 @@ std::error_code read_event_data(std::span<const std::uint8_t> body, ReaderEventN
         });
         break;
       case ParameterType::report_buffer_level_warning_event:
-        ec = read_once(out.report_buffer_level_warning_percent, p.body, [](FieldReader& r) { return r.u8(); });
+        ec = read_once(out.report_buffer_level_warning_percent, p.body,
+                       [](FieldReader& r) { return r.u8(); });
         break;
       case ParameterType::report_buffer_overflow_error_event:
         if (out.report_buffer_overflow) return Errc::duplicate_parameter;
@@ -107,15 +113,15 @@ std::error_code read_event_data(std::span<const std::uint8_t> body, ReaderEventN
         });
         break;
       case ParameterType::connection_attempt_event:
-        ec = read_once(out.connection_attempt, p.body,
-                       [](FieldReader& r) { return static_cast<ConnectionAttemptStatus>(r.u16()); });
+        ec = read_once(out.connection_attempt, p.body, [](FieldReader& r) {
+          return static_cast<ConnectionAttemptStatus>(r.u16());
+        });
         break;
       case ParameterType::connection_close_event:
         if (out.connection_close) return Errc::duplicate_parameter;
         out.connection_close = true;
         break;
-      default:
-        break;  // RFSurveyEvent, SpecLoopEvent (1.1), Custom: not used by garita
+      default: break;  // RFSurveyEvent, SpecLoopEvent (1.1), Custom: not used by garita
     }
     if (ec) return ec;
   }
@@ -125,7 +131,8 @@ std::error_code read_event_data(std::span<const std::uint8_t> body, ReaderEventN
 
 }  // namespace
 
-std::error_code decode_reader_event_notification(const MessageView& message, ReaderEventNotification& out) {
+std::error_code decode_reader_event_notification(const MessageView& message,
+                                                 ReaderEventNotification& out) {
   if (auto ec = check_message(message, MessageType::reader_event_notification)) return ec;
   out = ReaderEventNotification{};
   bool found = false;
@@ -141,12 +148,15 @@ std::error_code decode_reader_event_notification(const MessageView& message, Rea
   return found ? std::error_code{} : make_error_code(Errc::missing_parameter);
 }
 
-std::error_code encode_reader_event_notification(std::vector<std::uint8_t>& out, std::uint32_t message_id,
-                                                 const ReaderEventNotification& e, ProtocolVersion version) {
+std::error_code encode_reader_event_notification(std::vector<std::uint8_t>& out,
+                                                 std::uint32_t message_id,
+                                                 const ReaderEventNotification& e,
+                                                 ProtocolVersion version) {
   MessageWriter w(out, MessageType::reader_event_notification, message_id, version);
   const auto data = w.begin(ParameterType::reader_event_notification_data);
   {
-    const auto ts = w.begin(e.timestamp.is_uptime ? ParameterType::uptime : ParameterType::utc_timestamp);
+    const auto ts =
+        w.begin(e.timestamp.is_uptime ? ParameterType::uptime : ParameterType::utc_timestamp);
     w.u64(e.timestamp.microseconds);
     w.end(ts);
   }

@@ -24,7 +24,8 @@ void write_gpi_trigger(MessageWriter& w, const GpiTriggerValue& v) {
   w.end(s);
 }
 
-std::error_code read_periodic_trigger(std::span<const std::uint8_t> body, PeriodicTriggerValue& out) {
+std::error_code read_periodic_trigger(std::span<const std::uint8_t> body,
+                                      PeriodicTriggerValue& out) {
   FieldReader r(body);
   out.offset_ms = r.u32();
   out.period_ms = r.u32();
@@ -125,7 +126,8 @@ std::error_code read_ai_stop_trigger(std::span<const std::uint8_t> body, AiSpecS
   return walker.error();
 }
 
-std::error_code read_inventory_parameter_spec(std::span<const std::uint8_t> body, InventoryParameterSpec& out) {
+std::error_code read_inventory_parameter_spec(std::span<const std::uint8_t> body,
+                                              InventoryParameterSpec& out) {
   FieldReader r(body);
   out.id = r.u16();
   out.protocol = static_cast<AirProtocol>(r.u8());
@@ -147,7 +149,8 @@ std::error_code read_ai_spec(std::span<const std::uint8_t> body, AiSpec& out) {
   const auto ids = r.word_field(count);
   if (auto ec = r.error()) return ec;
   out.antenna_ids.reserve(count);
-  for (std::size_t i = 0; i < ids.size(); i += 2) out.antenna_ids.push_back(load_be16(ids.data() + i));
+  for (std::size_t i = 0; i < ids.size(); i += 2)
+    out.antenna_ids.push_back(load_be16(ids.data() + i));
   bool have_stop = false;
   ParameterWalker walker(r.rest());
   Parameter p;
@@ -193,7 +196,8 @@ void write_ai_spec(MessageWriter& w, const AiSpec& a) {
     const auto s = w.begin(ParameterType::inventory_parameter_spec);
     w.u16(ips.id);
     w.u8(static_cast<std::uint8_t>(ips.protocol));
-    for (const AntennaConfiguration& c : ips.antenna_configurations) write_antenna_configuration(w, c);
+    for (const AntennaConfiguration& c : ips.antenna_configurations)
+      write_antenna_configuration(w, c);
     w.end(s);
   }
   w.end(start);
@@ -219,9 +223,7 @@ std::error_code read_ro_spec(std::span<const std::uint8_t> body, RoSpec& out) {
         have_boundary = true;
         ec = read_boundary_spec(p.body, out);
         break;
-      case ParameterType::ai_spec:
-        ec = read_ai_spec(p.body, out.ai_specs.emplace_back());
-        break;
+      case ParameterType::ai_spec: ec = read_ai_spec(p.body, out.ai_specs.emplace_back()); break;
       case ParameterType::ro_report_spec:
         if (out.report_spec) return Errc::duplicate_parameter;
         ec = read_ro_report_spec(p.body, out.report_spec.emplace());
@@ -271,8 +273,8 @@ void write_ro_spec(MessageWriter& w, const RoSpec& spec) {
   w.end(start);
 }
 
-std::error_code encode_add_rospec(std::vector<std::uint8_t>& out, std::uint32_t message_id, const RoSpec& spec,
-                                  ProtocolVersion version) {
+std::error_code encode_add_rospec(std::vector<std::uint8_t>& out, std::uint32_t message_id,
+                                  const RoSpec& spec, ProtocolVersion version) {
   MessageWriter w(out, MessageType::add_rospec, message_id, version);
   write_ro_spec(w, spec);
   return w.finish();
@@ -299,22 +301,22 @@ bool is_rospec_command(MessageType type) noexcept {
     case MessageType::start_rospec:
     case MessageType::stop_rospec:
     case MessageType::enable_rospec:
-    case MessageType::disable_rospec:
-      return true;
-    default:
-      return false;
+    case MessageType::disable_rospec: return true;
+    default: return false;
   }
 }
 
-std::error_code encode_rospec_command(std::vector<std::uint8_t>& out, MessageType type, std::uint32_t message_id,
-                                      std::uint32_t ro_spec_id, ProtocolVersion version) {
+std::error_code encode_rospec_command(std::vector<std::uint8_t>& out, MessageType type,
+                                      std::uint32_t message_id, std::uint32_t ro_spec_id,
+                                      ProtocolVersion version) {
   if (!is_rospec_command(type)) return Errc::wrong_message_type;
   MessageWriter w(out, type, message_id, version);
   w.u32(ro_spec_id);
   return w.finish();
 }
 
-std::error_code decode_rospec_command(const MessageView& message, MessageType expected, std::uint32_t& ro_spec_id) {
+std::error_code decode_rospec_command(const MessageView& message, MessageType expected,
+                                      std::uint32_t& ro_spec_id) {
   if (!is_rospec_command(expected)) return Errc::wrong_message_type;
   if (auto ec = check_message(message, expected)) return ec;
   FieldReader r(message.body());
@@ -322,8 +324,10 @@ std::error_code decode_rospec_command(const MessageView& message, MessageType ex
   return r.error();
 }
 
-std::error_code encode_get_rospecs_response(std::vector<std::uint8_t>& out, std::uint32_t message_id,
-                                            const GetRoSpecsResponse& response, ProtocolVersion version) {
+std::error_code encode_get_rospecs_response(std::vector<std::uint8_t>& out,
+                                            std::uint32_t message_id,
+                                            const GetRoSpecsResponse& response,
+                                            ProtocolVersion version) {
   MessageWriter w(out, MessageType::get_rospecs_response, message_id, version);
   write_llrp_status(w, response.status);
   for (const RoSpec& spec : response.ro_specs) write_ro_spec(w, spec);

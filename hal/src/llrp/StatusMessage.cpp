@@ -21,10 +21,8 @@ bool is_status_message(MessageType type) noexcept {
     case MessageType::enable_accessspec_response:
     case MessageType::disable_accessspec_response:
     case MessageType::set_protocol_version_response:
-    case MessageType::error_message:
-      return true;
-    default:
-      return false;
+    case MessageType::error_message: return true;
+    default: return false;
   }
 }
 

@@ -108,19 +108,25 @@ std::error_code read_tag_report_data(std::span<const std::uint8_t> body, TagRepo
       case ParameterType::peak_rssi: out.peak_rssi_dbm = static_cast<std::int8_t>(b[0]); break;
       case ParameterType::channel_index: out.channel_index = load_be16(b); break;
       case ParameterType::first_seen_timestamp_utc: out.first_seen_utc_us = load_be64(b); break;
-      case ParameterType::first_seen_timestamp_uptime: out.first_seen_uptime_us = load_be64(b); break;
+      case ParameterType::first_seen_timestamp_uptime:
+        out.first_seen_uptime_us = load_be64(b);
+        break;
       case ParameterType::last_seen_timestamp_utc: out.last_seen_utc_us = load_be64(b); break;
       case ParameterType::last_seen_timestamp_uptime: out.last_seen_uptime_us = load_be64(b); break;
       case ParameterType::tag_seen_count: out.tag_seen_count = load_be16(b); break;
       case ParameterType::ro_spec_id: out.ro_spec_id = load_be32(b); break;
       case ParameterType::spec_index: out.spec_index = load_be16(b); break;
-      case ParameterType::inventory_parameter_spec_id: out.inventory_parameter_spec_id = load_be16(b); break;
+      case ParameterType::inventory_parameter_spec_id:
+        out.inventory_parameter_spec_id = load_be16(b);
+        break;
       case ParameterType::access_spec_id: out.access_spec_id = load_be32(b); break;
       case ParameterType::c1g2_pc: out.pc_bits = load_be16(b); break;
       case ParameterType::c1g2_xpc_w1: out.xpc_w1 = load_be16(b); break;
       case ParameterType::c1g2_xpc_w2: out.xpc_w2 = load_be16(b); break;
       case ParameterType::c1g2_crc: out.crc = load_be16(b); break;
-      case ParameterType::client_request_op_spec_result: out.client_request_op_spec_result = load_be16(b); break;
+      case ParameterType::client_request_op_spec_result:
+        out.client_request_op_spec_result = load_be16(b);
+        break;
       case ParameterType::c1g2_read_op_spec_result: {
         FieldReader r(p.body);
         const auto result = static_cast<C1G2ReadResult>(r.u8());
@@ -161,9 +167,7 @@ std::error_code read_tag_report_data(std::span<const std::uint8_t> body, TagRepo
           count_up(out.skipped_parameters);
         }
         break;
-      default:
-        count_up(out.skipped_parameters);
-        break;
+      default: count_up(out.skipped_parameters); break;
     }
   }
   if (auto ec = walker.error()) return ec;
@@ -186,12 +190,15 @@ void write_tag_report_data(MessageWriter& w, const TagReport& r) {
     w.tv_u16(ParameterType::inventory_parameter_spec_id, *r.inventory_parameter_spec_id);
   }
   if (r.antenna_id) w.tv_u16(ParameterType::antenna_id, *r.antenna_id);
-  if (r.peak_rssi_dbm) w.tv_u8(ParameterType::peak_rssi, static_cast<std::uint8_t>(*r.peak_rssi_dbm));
+  if (r.peak_rssi_dbm)
+    w.tv_u8(ParameterType::peak_rssi, static_cast<std::uint8_t>(*r.peak_rssi_dbm));
   if (r.channel_index) w.tv_u16(ParameterType::channel_index, *r.channel_index);
   if (r.first_seen_utc_us) w.tv_u64(ParameterType::first_seen_timestamp_utc, *r.first_seen_utc_us);
-  if (r.first_seen_uptime_us) w.tv_u64(ParameterType::first_seen_timestamp_uptime, *r.first_seen_uptime_us);
+  if (r.first_seen_uptime_us)
+    w.tv_u64(ParameterType::first_seen_timestamp_uptime, *r.first_seen_uptime_us);
   if (r.last_seen_utc_us) w.tv_u64(ParameterType::last_seen_timestamp_utc, *r.last_seen_utc_us);
-  if (r.last_seen_uptime_us) w.tv_u64(ParameterType::last_seen_timestamp_uptime, *r.last_seen_uptime_us);
+  if (r.last_seen_uptime_us)
+    w.tv_u64(ParameterType::last_seen_timestamp_uptime, *r.last_seen_uptime_us);
   if (r.tag_seen_count) w.tv_u16(ParameterType::tag_seen_count, *r.tag_seen_count);
   if (r.pc_bits) w.tv_u16(ParameterType::c1g2_pc, *r.pc_bits);
   if (r.xpc_w1) w.tv_u16(ParameterType::c1g2_xpc_w1, *r.xpc_w1);
@@ -209,7 +216,8 @@ void write_tag_report_data(MessageWriter& w, const TagReport& r) {
     w.tv_u16(ParameterType::client_request_op_spec_result, *r.client_request_op_spec_result);
   }
   if (r.impinj_serialized_tid) {
-    const auto tid = w.begin_custom(kImpinjVendorId, static_cast<std::uint32_t>(ImpinjParameterSubtype::serialized_tid));
+    const auto tid = w.begin_custom(
+        kImpinjVendorId, static_cast<std::uint32_t>(ImpinjParameterSubtype::serialized_tid));
     w.word_field(r.impinj_serialized_tid->bytes());
     w.end(tid);
   }

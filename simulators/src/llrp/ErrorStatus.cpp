@@ -23,7 +23,8 @@ codec::LlrpStatus message_field_error(std::uint16_t field_number, codec::StatusC
 
 codec::LlrpStatus parameter_error(std::initializer_list<codec::ParameterError> chain,
                                   std::string description) {
-  codec::LlrpStatus s = message_status(codec::StatusCode::m_parameter_error, std::move(description));
+  codec::LlrpStatus s =
+      message_status(codec::StatusCode::m_parameter_error, std::move(description));
   s.parameter_errors.assign(chain.begin(), chain.end());
   return s;
 }

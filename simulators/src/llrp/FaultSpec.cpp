@@ -14,8 +14,8 @@ struct KindName {
 };
 
 constexpr KindName kKinds[] = {
-    {FaultKind::drop, "drop"},          {FaultKind::stall, "stall"},
-    {FaultKind::garble, "garble"},      {FaultKind::no_keepalive, "nokeepalive"},
+    {FaultKind::drop, "drop"},     {FaultKind::stall, "stall"},
+    {FaultKind::garble, "garble"}, {FaultKind::no_keepalive, "nokeepalive"},
     {FaultKind::reboot, "reboot"},
 };
 
@@ -132,8 +132,7 @@ std::error_code parse_fault_spec(std::string_view text, FaultSpec& out, std::str
                                " is instantaneous and takes no +DURATION");
       }
       break;
-    case FaultKind::no_keepalive:
-      break;
+    case FaultKind::no_keepalive: break;
   }
   out = spec;
   return {};

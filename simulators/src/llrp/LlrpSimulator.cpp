@@ -40,7 +40,8 @@ std::int64_t wall_clock_us() {
 
 // Writes the ready file atomically (FILE.tmp, then rename), so a test that
 // polls for it never reads half of it.
-bool write_ready_file(const std::filesystem::path& path, const std::vector<std::unique_ptr<ReaderServer>>& servers,
+bool write_ready_file(const std::filesystem::path& path,
+                      const std::vector<std::unique_ptr<ReaderServer>>& servers,
                       std::string& error) {
   std::filesystem::path tmp = path;
   tmp += ".tmp";
@@ -76,7 +77,8 @@ class Simulator {
     if (int status = set_up_model(); status != kExitOk) return status;
     if (int status = set_up_files(); status != kExitOk) return status;
     if (int status = set_up_readers(); status != kExitOk) return status;
-    signals_.async_wait([this](boost::system::error_code ec, int signal) { on_signal(ec, signal); });
+    signals_.async_wait(
+        [this](boost::system::error_code ec, int signal) { on_signal(ec, signal); });
     schedule_tick();
     announce_ready();
     if (ready_failed_) return kExitRuntimeError;
@@ -89,16 +91,19 @@ class Simulator {
 
  private:
   int set_up_model() {
-    TrafficConfig config =
-        options_.preset == TrafficPreset::clean ? TrafficConfig::clean() : TrafficConfig::defaults();
+    TrafficConfig config = options_.preset == TrafficPreset::clean ? TrafficConfig::clean()
+                                                                   : TrafficConfig::defaults();
     config.seed = options_.seed;
     config.lanes.lane_ids.clear();
-    for (unsigned lane = 1; lane <= options_.lanes; ++lane) config.lanes.lane_ids.push_back(static_cast<LaneId>(lane));
+    for (unsigned lane = 1; lane <= options_.lanes; ++lane)
+      config.lanes.lane_ids.push_back(static_cast<LaneId>(lane));
     config.lanes.layout = ReaderLayout::reader_per_lane;
-    if (options_.travelers_per_min) config.arrivals.travelers_per_min_per_lane = *options_.travelers_per_min;
+    if (options_.travelers_per_min)
+      config.arrivals.travelers_per_min_per_lane = *options_.travelers_per_min;
     config.arrivals.start_time_us = clock_.start_us();
     if (options_.duration_s) {
-      config.arrivals.end_time_us = clock_.start_us() + static_cast<std::int64_t>(*options_.duration_s * 1e6);
+      config.arrivals.end_time_us =
+          clock_.start_us() + static_cast<std::int64_t>(*options_.duration_s * 1e6);
     }
     config.truth.retain_records = false;
     std::string error;
@@ -113,7 +118,8 @@ class Simulator {
   int set_up_files() {
     if (!options_.truth_file.empty()) {
       if (truth_.open(options_.truth_file)) {
-        log_ << "garita-sim llrp: cannot write the truth file " << options_.truth_file.string() << '\n';
+        log_ << "garita-sim llrp: cannot write the truth file " << options_.truth_file.string()
+             << '\n';
         return kExitRuntimeError;
       }
       model_->set_truth_sink([this](const GroundTruthRecord& record) {
@@ -124,7 +130,8 @@ class Simulator {
       });
     }
     if (!options_.sent_log_file.empty() && sent_log_.open(options_.sent_log_file)) {
-      log_ << "garita-sim llrp: cannot write the sent log " << options_.sent_log_file.string() << '\n';
+      log_ << "garita-sim llrp: cannot write the sent log " << options_.sent_log_file.string()
+           << '\n';
       return kExitRuntimeError;
     }
     return kExitOk;
@@ -145,10 +152,11 @@ class Simulator {
       o.port = options_.port == 0 ? 0 : static_cast<std::uint16_t>(options_.port + i);
       o.profile = profile;
       o.quiet = options_.quiet;
-      auto server = std::make_unique<ReaderServer>(io_, clock_, o, sent_log_, log_, [this] { catch_up(); });
+      auto server =
+          std::make_unique<ReaderServer>(io_, clock_, o, sent_log_, log_, [this] { catch_up(); });
       if (auto listen_ec = server->listen()) {
-        log_ << "garita-sim llrp: lane " << o.lane << ": cannot listen on " << options_.bind_address << ':'
-             << o.port << ": " << listen_ec.message() << '\n';
+        log_ << "garita-sim llrp: lane " << o.lane << ": cannot listen on " << options_.bind_address
+             << ':' << o.port << ": " << listen_ec.message() << '\n';
         return kExitRuntimeError;
       }
       servers_.push_back(std::move(server));
@@ -161,12 +169,12 @@ class Simulator {
 
   void announce_ready() {
     for (const auto& s : servers_) {
-      out_ << "garita-sim llrp: lane " << s->lane() << " reader listening on " << options_.bind_address << ':'
-           << s->port() << '\n';
+      out_ << "garita-sim llrp: lane " << s->lane() << " reader listening on "
+           << options_.bind_address << ':' << s->port() << '\n';
     }
-    out_ << "garita-sim llrp: ready (" << servers_.size() << " reader(s), " << to_string(options_.vendor)
-         << ", clock " << to_string(options_.clock) << ", speed " << options_.speed << "x, seed " << options_.seed
-         << ")\n";
+    out_ << "garita-sim llrp: ready (" << servers_.size() << " reader(s), "
+         << to_string(options_.vendor) << ", clock " << to_string(options_.clock) << ", speed "
+         << options_.speed << "x, seed " << options_.seed << ")\n";
     out_.flush();
     if (!options_.ready_file.empty()) {
       std::string error;
@@ -189,7 +197,8 @@ class Simulator {
     const std::int64_t now = clock_.now_us();
     advance_world(now);
     fire_due_faults();
-    if (options_.duration_s && clock_.elapsed_us() >= static_cast<std::int64_t>(*options_.duration_s * 1e6) &&
+    if (options_.duration_s &&
+        clock_.elapsed_us() >= static_cast<std::int64_t>(*options_.duration_s * 1e6) &&
         model_->finished()) {
       begin_shutdown("--duration reached and every traveller has left");
       return;
@@ -271,9 +280,10 @@ class Simulator {
     for (const auto& s : servers_) {
       const ReaderCounters& c = s->engine().counters();
       log_ << "garita-sim llrp: lane " << s->lane() << ": reads " << c.reads_seen << ", not read "
-           << c.reads_not_read << ", tag reports " << c.tags_reported << " (sent " << c.tags_sent << ", lost "
-           << c.tags_lost << ") in " << c.reports_sent << " RO_ACCESS_REPORTs, keepalives " << c.keepalives_sent
-           << " (acked " << c.keepalive_acks << "), connections " << c.connections << " (refused "
+           << c.reads_not_read << ", tag reports " << c.tags_reported << " (sent " << c.tags_sent
+           << ", lost " << c.tags_lost << ") in " << c.reports_sent
+           << " RO_ACCESS_REPORTs, keepalives " << c.keepalives_sent << " (acked "
+           << c.keepalive_acks << "), connections " << c.connections << " (refused "
            << c.refused_connections << "), error responses " << c.error_responses << '\n';
     }
     return status;
@@ -326,8 +336,8 @@ bool check_options(const LlrpSimulatorOptions& o, std::string& error) {
   }
   for (const FaultSpec& f : o.faults) {
     if (f.lane > o.lanes) {
-      error = "fault '" + to_string(f) + "' names lane " + std::to_string(f.lane) + " but there are " +
-              std::to_string(o.lanes) + " lane(s)";
+      error = "fault '" + to_string(f) + "' names lane " + std::to_string(f.lane) +
+              " but there are " + std::to_string(o.lanes) + " lane(s)";
       return false;
     }
   }

@@ -68,7 +68,8 @@ std::array<std::uint8_t, kMaxEpcBytes + 1> epc_key(const TagObservation& read) {
 
 }  // namespace
 
-ReaderEngine::ReaderEngine(const ReaderProfile& profile, LaneId lane, TagLog& log, std::int64_t boot_us)
+ReaderEngine::ReaderEngine(const ReaderProfile& profile, LaneId lane, TagLog& log,
+                           std::int64_t boot_us)
     : profile_(profile),
       lane_(lane),
       log_(log),
@@ -99,7 +100,7 @@ void ReaderEngine::connect(std::int64_t now_us) {
   codec::ReaderEventNotification event;
   event.timestamp = reader_timestamp();
   event.connection_attempt = codec::ConnectionAttemptStatus::success;
-  send_event(std::move(event));
+  send_event(event);
   // Buffered reports go after it, in their order.
   for (OutgoingMessage& r : reports_) r.sequence = next_sequence_++;
   // EventsAndReports.HoldEventsAndReportsUponReconnect (§13.2.6.4): keep
@@ -136,14 +137,15 @@ std::vector<std::uint8_t> ReaderEngine::refuse_connection(std::int64_t now_us) {
   // someone tried (ConnectionAttemptStatusType 2 and 4).
   codec::ReaderEventNotification refusal;
   refusal.timestamp = reader_timestamp();
-  refusal.connection_attempt = codec::ConnectionAttemptStatus::failed_client_initiated_connection_exists;
+  refusal.connection_attempt =
+      codec::ConnectionAttemptStatus::failed_client_initiated_connection_exists;
   std::vector<std::uint8_t> bytes;
   (void)codec::encode_reader_event_notification(bytes, next_message_id(), refusal);
   if (connected_) {
     codec::ReaderEventNotification notice;
     notice.timestamp = reader_timestamp();
     notice.connection_attempt = codec::ConnectionAttemptStatus::another_connection_attempted;
-    send_event(std::move(notice));
+    send_event(notice);
   }
   note("refused a second client: a client connection already exists");
   return bytes;
@@ -155,7 +157,7 @@ void ReaderEngine::announce_close(std::int64_t now_us) {
   codec::ReaderEventNotification event;
   event.timestamp = reader_timestamp();
   event.connection_close = true;
-  send_event(std::move(event));
+  send_event(event);
 }
 
 // ---------------------------------------------------------------------------
@@ -167,10 +169,11 @@ void ReaderEngine::handle_message(const codec::MessageView& m, std::int64_t now_
   if (m.header.version != static_cast<std::uint8_t>(codec::ProtocolVersion::v1_0_1)) {
     // §15.1.1 ERROR_MESSAGE: a version the reader does not speak. Field
     // readers speak LLRP 1.0.1 only.
-    send_error_message(m.header.message_id,
-                       message_status(StatusCode::m_unsupported_version,
-                                      "LLRP version " + std::to_string(m.header.version) +
-                                          " is not supported; this reader speaks LLRP 1.0.1 (version 1)"));
+    send_error_message(
+        m.header.message_id,
+        message_status(StatusCode::m_unsupported_version,
+                       "LLRP version " + std::to_string(m.header.version) +
+                           " is not supported; this reader speaks LLRP 1.0.1 (version 1)"));
     return;
   }
   switch (m.header.type) {
@@ -227,7 +230,8 @@ void ReaderEngine::on_get_reader_capabilities(const codec::MessageView& m) {
   if (!caps.status.ok()) ++counters_.error_responses;
   std::vector<std::uint8_t> bytes;
   (void)codec::encode_get_reader_capabilities_response(bytes, m.header.message_id, caps);
-  send_control(MessageType::get_reader_capabilities_response, m.header.message_id, std::move(bytes));
+  send_control(MessageType::get_reader_capabilities_response, m.header.message_id,
+               std::move(bytes));
 }
 
 void ReaderEngine::on_get_reader_config(const codec::MessageView& m) {
@@ -338,10 +342,12 @@ codec::LlrpStatus ReaderEngine::enable_ro_spec(codec::RoSpec& spec) {
       // after the moment the spec was enabled when none is given.
       std::int64_t first = now_us_ + static_cast<std::int64_t>(p.offset_ms) * kUsPerMs;
       if (p.utc_start_us) {
-        first = static_cast<std::int64_t>(*p.utc_start_us) + static_cast<std::int64_t>(p.offset_ms) * kUsPerMs;
+        first = static_cast<std::int64_t>(*p.utc_start_us) +
+                static_cast<std::int64_t>(p.offset_ms) * kUsPerMs;
         first = std::max(first, now_us_);
       }
-      periodic_starts_.push_back({spec.id, first, static_cast<std::int64_t>(p.period_ms) * kUsPerMs});
+      periodic_starts_.push_back(
+          {spec.id, first, static_cast<std::int64_t>(p.period_ms) * kUsPerMs});
       break;
     }
     case codec::RoSpecStartTriggerType::null:
@@ -383,19 +389,19 @@ codec::LlrpStatus ReaderEngine::delete_ro_spec(std::uint32_t id) {
 
 codec::LlrpStatus ReaderEngine::start_ro_spec(std::uint32_t id) {
   if (id == 0) {
-    return message_field_error(0, StatusCode::a_invalid, "START_ROSPEC needs a ROSpecID (0 is not allowed)");
+    return message_field_error(0, StatusCode::a_invalid,
+                               "START_ROSPEC needs a ROSpecID (0 is not allowed)");
   }
   codec::RoSpec* spec = specs_.find_ro_spec(id);
   if (spec == nullptr) {
     return message_field_error(0, StatusCode::a_invalid, "no ROSpec " + std::to_string(id));
   }
   if (spec->current_state != codec::RoSpecState::inactive) {
-    return message_field_error(0, StatusCode::a_invalid,
-                               "ROSpec " + std::to_string(id) + " is " + state_name(spec->current_state) +
-                                   "; START_ROSPEC needs it Inactive" +
-                                   (spec->current_state == codec::RoSpecState::disabled
-                                        ? " (ENABLE_ROSPEC first)"
-                                        : ""));
+    return message_field_error(
+        0, StatusCode::a_invalid,
+        "ROSpec " + std::to_string(id) + " is " + state_name(spec->current_state) +
+            "; START_ROSPEC needs it Inactive" +
+            (spec->current_state == codec::RoSpecState::disabled ? " (ENABLE_ROSPEC first)" : ""));
   }
   if (run_) {
     return message_field_error(0, StatusCode::a_invalid,
@@ -408,7 +414,8 @@ codec::LlrpStatus ReaderEngine::start_ro_spec(std::uint32_t id) {
 
 codec::LlrpStatus ReaderEngine::stop_ro_spec(std::uint32_t id) {
   if (id == 0) {
-    return message_field_error(0, StatusCode::a_invalid, "STOP_ROSPEC needs a ROSpecID (0 is not allowed)");
+    return message_field_error(0, StatusCode::a_invalid,
+                               "STOP_ROSPEC needs a ROSpecID (0 is not allowed)");
   }
   codec::RoSpec* spec = specs_.find_ro_spec(id);
   if (spec == nullptr) {
@@ -416,7 +423,8 @@ codec::LlrpStatus ReaderEngine::stop_ro_spec(std::uint32_t id) {
   }
   if (!run_ || run_->ro_spec_id != id) {
     return message_field_error(0, StatusCode::a_invalid,
-                               "ROSpec " + std::to_string(id) + " is " + state_name(spec->current_state) +
+                               "ROSpec " + std::to_string(id) + " is " +
+                                   state_name(spec->current_state) +
                                    "; STOP_ROSPEC needs it Active");
   }
   end_run(codec::RoSpecState::inactive);
@@ -454,8 +462,9 @@ void ReaderEngine::on_accessspec_command(const codec::MessageView& m) {
     return;
   }
   if (id != 0 && specs_.find_access_spec(id) == nullptr) {
-    send_response(m, response,
-                  message_field_error(0, StatusCode::a_invalid, "no AccessSpec " + std::to_string(id)));
+    send_response(
+        m, response,
+        message_field_error(0, StatusCode::a_invalid, "no AccessSpec " + std::to_string(id)));
     return;
   }
   // AccessSpecID 0 = every AccessSpec (§12.1.3-§12.1.5).
@@ -521,13 +530,15 @@ void ReaderEngine::on_custom_message(const codec::MessageView& m) {
     send_error_message(m.header.message_id, status_for_decode_error(ec));
     return;
   }
-  const bool impinj_enable = custom.vendor == codec::kImpinjVendorId &&
-                             custom.subtype == static_cast<std::uint8_t>(codec::ImpinjMessageSubtype::enable_extensions);
+  const bool impinj_enable =
+      custom.vendor == codec::kImpinjVendorId &&
+      custom.subtype == static_cast<std::uint8_t>(codec::ImpinjMessageSubtype::enable_extensions);
   if (!profile_.is_impinj() || !impinj_enable) {
-    send_error_message(m.header.message_id,
-                       message_status(StatusCode::m_unsupported_message,
-                                      "CUSTOM_MESSAGE vendor " + std::to_string(custom.vendor) + " subtype " +
-                                          std::to_string(custom.subtype) + " is not supported by this reader"));
+    send_error_message(
+        m.header.message_id,
+        message_status(StatusCode::m_unsupported_message,
+                       "CUSTOM_MESSAGE vendor " + std::to_string(custom.vendor) + " subtype " +
+                           std::to_string(custom.subtype) + " is not supported by this reader"));
     return;
   }
   codec::LlrpStatus status;
@@ -555,7 +566,8 @@ void ReaderEngine::factory_reset() {
 
 const codec::RoReportSpec& ReaderEngine::report_spec() const {
   if (run_) {
-    if (const codec::RoSpec* spec = specs_.find_ro_spec(run_->ro_spec_id); spec && spec->report_spec) {
+    if (const codec::RoSpec* spec = specs_.find_ro_spec(run_->ro_spec_id);
+        spec && spec->report_spec) {
       return *spec->report_spec;
     }
   }
@@ -571,7 +583,7 @@ void ReaderEngine::start_run(codec::RoSpec& spec) {
     codec::ReaderEventNotification event;
     event.timestamp = reader_timestamp();
     event.ro_spec = codec::RoSpecEvent{codec::RoSpecEventType::start, spec.id, 0};
-    send_event(std::move(event));
+    send_event(event);
   }
   begin_ai_spec(0);
 }
@@ -587,12 +599,13 @@ void ReaderEngine::begin_ai_spec(std::size_t index) {
 void ReaderEngine::end_ai_spec() {
   const std::uint32_t id = run_->ro_spec_id;
   const auto index = static_cast<std::uint16_t>(run_->ai_index + 1);
-  if (report_spec().trigger == codec::RoReportTrigger::upon_n_tags_or_end_of_ai_spec) flush_report();
+  if (report_spec().trigger == codec::RoReportTrigger::upon_n_tags_or_end_of_ai_spec)
+    flush_report();
   if (settings_.event_enabled(codec::ReaderEventType::ai_spec_event)) {
     codec::ReaderEventNotification event;
     event.timestamp = reader_timestamp();
     event.ai_spec = codec::AiSpecEvent{0, id, index};
-    send_event(std::move(event));
+    send_event(event);
   }
   const codec::RoSpec* spec = specs_.find_ro_spec(id);
   if (spec != nullptr && run_->ai_index + 1 < spec->ai_specs.size()) {
@@ -616,7 +629,7 @@ void ReaderEngine::end_run(codec::RoSpecState next_state) {
     codec::ReaderEventNotification event;
     event.timestamp = reader_timestamp();
     event.ro_spec = codec::RoSpecEvent{codec::RoSpecEventType::end, id, 0};
-    send_event(std::move(event));
+    send_event(event);
   }
 }
 
@@ -637,14 +650,15 @@ bool ReaderEngine::report_end_unbounded() const {
       case codec::AiSpecStopTriggerType::null: return true;
       case codec::AiSpecStopTriggerType::duration: return false;
       case codec::AiSpecStopTriggerType::gpi_with_timeout: return !t.gpi || t.gpi->timeout_ms == 0;
-      case codec::AiSpecStopTriggerType::tag_observation: return !t.tag_observation || t.tag_observation->timeout_ms == 0;
+      case codec::AiSpecStopTriggerType::tag_observation:
+        return !t.tag_observation || t.tag_observation->timeout_ms == 0;
     }
     return true;
   };
   const auto& ro_stop = spec->stop_trigger;
   const bool ro_bounded = ro_stop.type == codec::RoSpecStopTriggerType::duration ||
-                          (ro_stop.type == codec::RoSpecStopTriggerType::gpi_with_timeout && ro_stop.gpi &&
-                           ro_stop.gpi->timeout_ms != 0);
+                          (ro_stop.type == codec::RoSpecStopTriggerType::gpi_with_timeout &&
+                           ro_stop.gpi && ro_stop.gpi->timeout_ms != 0);
   if (ro_bounded) return false;
   if (report_spec().trigger == codec::RoReportTrigger::upon_n_tags_or_end_of_ai_spec) {
     return run_->ai_index < spec->ai_specs.size() && ai_unbounded(spec->ai_specs[run_->ai_index]);
@@ -675,7 +689,8 @@ void ReaderEngine::on_observation(const TagObservation& read) {
   InventoryContext context;
   context.ro_spec_id = run_->ro_spec_id;
   context.spec_index = static_cast<std::uint16_t>(run_->ai_index + 1);
-  context.inventory_parameter_spec_id = ai.inventory_parameter_specs.empty() ? 0 : ai.inventory_parameter_specs.front().id;
+  context.inventory_parameter_spec_id =
+      ai.inventory_parameter_specs.empty() ? 0 : ai.inventory_parameter_specs.front().id;
 
   // §12: the first enabled AccessSpec whose antenna, ROSpec and TagSpec
   // match runs on the singulated tag; its results ride in the report.
@@ -693,7 +708,8 @@ void ReaderEngine::on_observation(const TagObservation& read) {
     if (stored->spec.stop_trigger == codec::AccessSpecStopTriggerType::operation_count &&
         stored->spec.operation_count != 0 && stored->executions >= stored->spec.operation_count) {
       // §12.2.1.1: the AccessSpec is deleted when its operation count is reached.
-      note("AccessSpec " + std::to_string(stored->spec.id) + " reached its operation count and was deleted");
+      note("AccessSpec " + std::to_string(stored->spec.id) +
+           " reached its operation count and was deleted");
       specs_.remove_access_spec(stored->spec.id);
     }
   }
@@ -715,7 +731,8 @@ void ReaderEngine::on_observation(const TagObservation& read) {
 
   // TagObservationTrigger bookkeeping for this AISpec.
   const auto key = epc_key(read);
-  const bool new_tag = std::find(run_->ai_tags.begin(), run_->ai_tags.end(), key) == run_->ai_tags.end();
+  const bool new_tag =
+      std::find(run_->ai_tags.begin(), run_->ai_tags.end(), key) == run_->ai_tags.end();
   if (new_tag) {
     if (run_->ai_tags.size() < kReportBufferCapacity) run_->ai_tags.push_back(key);
     run_->last_new_tag_us = read.time_us;
@@ -741,7 +758,8 @@ std::optional<std::int64_t> ReaderEngine::run_deadline() const {
     d = std::min(d, run_->started_us + static_cast<std::int64_t>(ro_stop.duration_ms) * kUsPerMs);
   } else if (ro_stop.type == codec::RoSpecStopTriggerType::gpi_with_timeout && ro_stop.gpi &&
              ro_stop.gpi->timeout_ms != 0) {
-    d = std::min(d, run_->started_us + static_cast<std::int64_t>(ro_stop.gpi->timeout_ms) * kUsPerMs);
+    d = std::min(d,
+                 run_->started_us + static_cast<std::int64_t>(ro_stop.gpi->timeout_ms) * kUsPerMs);
   }
   if (run_->ai_index < spec->ai_specs.size()) {
     const auto& t = spec->ai_specs[run_->ai_index].stop_trigger;
@@ -759,8 +777,10 @@ std::optional<std::int64_t> ReaderEngine::run_deadline() const {
       case codec::AiSpecStopTriggerType::tag_observation:
         if (t.tag_observation) {
           const auto& o = *t.tag_observation;
-          if (o.timeout_ms != 0) d = std::min(d, start + static_cast<std::int64_t>(o.timeout_ms) * kUsPerMs);
-          if (o.type == 1) d = std::min(d, run_->last_new_tag_us + static_cast<std::int64_t>(o.t_ms) * kUsPerMs);
+          if (o.timeout_ms != 0)
+            d = std::min(d, start + static_cast<std::int64_t>(o.timeout_ms) * kUsPerMs);
+          if (o.type == 1)
+            d = std::min(d, run_->last_new_tag_us + static_cast<std::int64_t>(o.t_ms) * kUsPerMs);
         }
         break;
     }
@@ -803,8 +823,8 @@ void ReaderEngine::advance_to(std::int64_t now_us) {
     if (!d || *d > now_us) break;
     now_us_ = std::max(now_us_, *d);
     if (next_keepalive_us_ && *next_keepalive_us_ <= now_us_) {
-      const std::int64_t period =
-          std::max<std::int64_t>(1, static_cast<std::int64_t>(settings_.keepalive().period_ms) * kUsPerMs);
+      const std::int64_t period = std::max<std::int64_t>(
+          1, static_cast<std::int64_t>(settings_.keepalive().period_ms) * kUsPerMs);
       *next_keepalive_us_ += period;
       if (*next_keepalive_us_ <= now_us_) *next_keepalive_us_ = now_us_ + period;
       if (!keepalives_suppressed_until_) {
@@ -838,7 +858,8 @@ void ReaderEngine::advance_to(std::int64_t now_us) {
         periodic_starts_.erase(periodic_starts_.begin() + static_cast<std::ptrdiff_t>(k));
       }
       codec::RoSpec* spec = specs_.find_ro_spec(id);
-      if (spec != nullptr && spec->current_state == codec::RoSpecState::inactive && !run_) start_run(*spec);
+      if (spec != nullptr && spec->current_state == codec::RoSpecState::inactive && !run_)
+        start_run(*spec);
       break;
     }
     // Whatever was due has fired (each firing moves its deadline on), so
@@ -892,12 +913,13 @@ void ReaderEngine::queue_report(OutgoingMessage&& report) {
     for (const ReportedTag& t : report.tags) log_lost(t, detail::report_buffer_full);
     if (!overflow_announced_) {
       overflow_announced_ = true;
-      note("report buffer full (" + std::to_string(kReportBufferCapacity) + " tag reports): dropping reports");
+      note("report buffer full (" + std::to_string(kReportBufferCapacity) +
+           " tag reports): dropping reports");
       if (settings_.event_enabled(codec::ReaderEventType::report_buffer_fill_warning)) {
         codec::ReaderEventNotification event;
         event.timestamp = reader_timestamp();
         event.report_buffer_overflow = true;
-        send_event(std::move(event));
+        send_event(event);
       }
     }
     return;
@@ -983,7 +1005,8 @@ void ReaderEngine::finish(std::int64_t now_us) {
 std::optional<OutgoingMessage> ReaderEngine::pop_outgoing() {
   if (!connected_) return std::nullopt;
   const bool report_ready = !reports_.empty() && !reports_held_;
-  if (!control_.empty() && (!report_ready || control_.front().sequence < reports_.front().sequence)) {
+  if (!control_.empty() &&
+      (!report_ready || control_.front().sequence < reports_.front().sequence)) {
     OutgoingMessage m = std::move(control_.front());
     control_.pop_front();
     control_bytes_ -= m.bytes.size();
@@ -1042,7 +1065,8 @@ void ReaderEngine::send_error_message(std::uint32_t message_id, const codec::Llr
   send_control(MessageType::error_message, message_id, std::move(bytes));
 }
 
-void ReaderEngine::send_control(MessageType type, std::uint32_t message_id, std::vector<std::uint8_t> bytes) {
+void ReaderEngine::send_control(MessageType type, std::uint32_t message_id,
+                                std::vector<std::uint8_t> bytes) {
   if (!connected_) return;  // control messages belong to a connection
   OutgoingMessage m;
   m.kind = OutgoingMessage::Kind::control;
@@ -1059,7 +1083,7 @@ void ReaderEngine::send_control(MessageType type, std::uint32_t message_id, std:
   }
 }
 
-void ReaderEngine::send_event(codec::ReaderEventNotification event) {
+void ReaderEngine::send_event(const codec::ReaderEventNotification& event) {
   if (!connected_) return;
   const std::uint32_t id = next_message_id();
   std::vector<std::uint8_t> bytes;

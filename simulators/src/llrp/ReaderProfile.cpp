@@ -1,6 +1,6 @@
 #include "garita/sim/llrp/ReaderProfile.hpp"
 
-#include <array>
+#include <vector>
 
 #include "garita/hal/llrp/Impinj.hpp"
 
@@ -126,7 +126,7 @@ codec::ReaderCapabilities make_reader_capabilities(const ReaderProfile& profile)
   l.max_op_specs_per_access_spec = 8;
 
   auto& r = c.regulatory.emplace();
-  r.country_code = 840;  // ISO 3166 numeric: United States
+  r.country_code = 840;           // ISO 3166 numeric: United States
   r.communications_standard = 1;  // US FCC Part 15
   for (std::uint16_t i = 1; i <= kPowerLevels; ++i) {
     r.transmit_power_levels.push_back(

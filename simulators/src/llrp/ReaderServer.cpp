@@ -8,10 +8,9 @@ namespace garita::sim::llrp {
 namespace asio = boost::asio;
 using asio::ip::tcp;
 
-ReaderServer::ReaderServer(asio::io_context& io, const SimClock& clock, Options options, TagLog& tag_log,
-                           std::ostream& log, std::function<void()> catch_up)
-    : io_(io),
-      clock_(clock),
+ReaderServer::ReaderServer(asio::io_context& io, const SimClock& clock, Options options,
+                           TagLog& tag_log, std::ostream& log, std::function<void()> catch_up)
+    : clock_(clock),
       options_(std::move(options)),
       log_(log),
       catch_up_(std::move(catch_up)),
@@ -48,11 +47,14 @@ std::error_code ReaderServer::open_acceptor() {
 }
 
 void ReaderServer::do_accept() {
-  acceptor_.async_accept([this](boost::system::error_code ec, tcp::socket socket) { on_accept(ec, std::move(socket)); });
+  acceptor_.async_accept([this](boost::system::error_code ec, tcp::socket socket) {
+    on_accept(ec, std::move(socket));
+  });
 }
 
 void ReaderServer::on_accept(boost::system::error_code ec, tcp::socket socket) {
-  if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;  // closed: shutdown or reboot
+  if (ec == asio::error::operation_aborted || !acceptor_.is_open())
+    return;  // closed: shutdown or reboot
   if (ec) {
     say("accept failed: " + ec.message());
     do_accept();
@@ -60,8 +62,9 @@ void ReaderServer::on_accept(boost::system::error_code ec, tcp::socket socket) {
   }
   boost::system::error_code peer_ec;
   const auto remote = socket.remote_endpoint(peer_ec);
-  const std::string peer =
-      peer_ec ? std::string("unknown peer") : remote.address().to_string() + ":" + std::to_string(remote.port());
+  const std::string peer = peer_ec
+                               ? std::string("unknown peer")
+                               : remote.address().to_string() + ":" + std::to_string(remote.port());
   if (shutting_down_) {
     boost::system::error_code ignored;
     socket.close(ignored);
@@ -69,14 +72,17 @@ void ReaderServer::on_accept(boost::system::error_code ec, tcp::socket socket) {
   }
   catch_up_();
   if (session_) {
-    auto refusal = std::make_shared<RefusedClient>(std::move(socket), engine_.refuse_connection(clock_.now_us()));
+    auto refusal = std::make_shared<RefusedClient>(std::move(socket),
+                                                   engine_.refuse_connection(clock_.now_us()));
     refusal->start();
     say("refused " + peer + ": a client connection already exists");
     kick();
   } else {
     engine_.connect(clock_.now_us());
-    session_ = std::make_shared<ReaderSession>(std::move(socket), *this, peer, engine_.connection_number());
-    say("client " + peer + " connected (connection " + std::to_string(engine_.connection_number()) + ")");
+    session_ = std::make_shared<ReaderSession>(std::move(socket), *this, peer,
+                                               engine_.connection_number());
+    say("client " + peer + " connected (connection " + std::to_string(engine_.connection_number()) +
+        ")");
     session_->start();
   }
   do_accept();
@@ -139,8 +145,9 @@ void ReaderServer::start_fault(const FaultSpec& fault) {
       if (session) session->garble();
       break;
     case FaultKind::no_keepalive:
-      engine_.suppress_keepalives(
-          now, fault.duration_us != 0 ? std::optional<std::int64_t>(now + fault.duration_us) : std::nullopt);
+      engine_.suppress_keepalives(now, fault.duration_us != 0
+                                           ? std::optional<std::int64_t>(now + fault.duration_us)
+                                           : std::nullopt);
       break;
     case FaultKind::reboot: {
       if (rebooting_) {
@@ -198,7 +205,8 @@ void ReaderServer::finish() {
 
 // --- SessionHost -----------------------------------------------------------
 
-void ReaderServer::on_session_message(ReaderSession& session, const hal::llrp::MessageView& message) {
+void ReaderServer::on_session_message(ReaderSession& session,
+                                      const hal::llrp::MessageView& message) {
   if (&session != session_.get()) return;
   catch_up_();
   engine_.handle_message(message, clock_.now_us());
@@ -215,7 +223,8 @@ void ReaderServer::on_session_wrote(ReaderSession& session, const OutgoingMessag
     engine_.on_report_written(message, clock_.now_us(), session.connection());
   }
   if (&session != session_.get()) return;
-  if (message.type == hal::llrp::MessageType::close_connection_response && engine_.close_requested()) {
+  if (message.type == hal::llrp::MessageType::close_connection_response &&
+      engine_.close_requested()) {
     // §13.1.5: CLOSE_CONNECTION_RESPONSE is the last message; then the
     // reader closes. Reports made after it wait for the next client.
     session.close_gracefully("client sent CLOSE_CONNECTION");
@@ -225,7 +234,8 @@ void ReaderServer::on_session_wrote(ReaderSession& session, const OutgoingMessag
 }
 
 void ReaderServer::on_session_unsent(ReaderSession& /*session*/, OutgoingMessage&& message) {
-  if (message.kind == OutgoingMessage::Kind::report) engine_.return_unsent_report(std::move(message));
+  if (message.kind == OutgoingMessage::Kind::report)
+    engine_.return_unsent_report(std::move(message));
 }
 
 void ReaderServer::on_session_ended(ReaderSession& session, std::string_view why) {

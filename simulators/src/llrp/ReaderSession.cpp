@@ -33,10 +33,11 @@ void ReaderSession::start() {
 void ReaderSession::do_read() {
   if (reading_ || stalled_ || socket_closed_) return;
   reading_ = true;
-  socket_.async_read_some(asio::buffer(read_buffer_),
-                          [self = shared_from_this()](boost::system::error_code ec, std::size_t bytes) {
-                            self->on_read(ec, bytes);
-                          });
+  socket_.async_read_some(
+      asio::buffer(read_buffer_),
+      [self = shared_from_this()](boost::system::error_code ec, std::size_t bytes) {
+        self->on_read(ec, bytes);
+      });
 }
 
 void ReaderSession::on_read(boost::system::error_code ec, std::size_t bytes) {
@@ -150,7 +151,8 @@ void ReaderSession::stall(Steady::duration duration) {
   if (ended_ || stalled_) return;
   stalled_ = true;
   stall_timer_.expires_after(duration);
-  stall_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) { self->on_stall_end(ec); });
+  stall_timer_.async_wait(
+      [self = shared_from_this()](boost::system::error_code ec) { self->on_stall_end(ec); });
 }
 
 void ReaderSession::on_stall_end(boost::system::error_code ec) {
@@ -193,7 +195,8 @@ void ReaderSession::close_gracefully(std::string_view why) {
   // A write in progress finishes first; on_write then sends the FIN.
   if (!writing_) shutdown_send();
   linger_timer_.expires_after(kLingerTimeout);
-  linger_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) { self->on_linger_timeout(ec); });
+  linger_timer_.async_wait(
+      [self = shared_from_this()](boost::system::error_code ec) { self->on_linger_timeout(ec); });
   if (deferred_read_) {
     deferred_read_.reset();
     close_socket();

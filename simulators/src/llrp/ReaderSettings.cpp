@@ -38,18 +38,19 @@ std::vector<codec::ParameterError> check_report_spec(const ReaderProfile& profil
                                                      const codec::RoReportSpec& spec,
                                                      bool impinj_extensions, std::string& what) {
   if (static_cast<unsigned>(spec.trigger) > 2) {
-    what = "ROReportTrigger " + std::to_string(static_cast<unsigned>(spec.trigger)) +
-           " is not an LLRP 1.0.1 trigger (0-2)";
+    what += "ROReportTrigger " + std::to_string(static_cast<unsigned>(spec.trigger)) +
+            " is not an LLRP 1.0.1 trigger (0-2)";
     return {bad_field(ParameterType::ro_report_spec, 0, StatusCode::a_out_of_range)};
   }
   if (spec.impinj) {
     if (!profile.is_impinj()) {
-      what = "vendor parameter ImpinjTagReportContentSelector is not supported by this reader";
+      what += "vendor parameter ImpinjTagReportContentSelector is not supported by this reader";
       return {in_parameter(ParameterType::ro_report_spec),
               bad_parameter(ParameterType::custom, StatusCode::p_unsupported_parameter)};
     }
     if (!impinj_extensions) {
-      what = "Impinj extensions are not enabled on this connection (send IMPINJ_ENABLE_EXTENSIONS)";
+      what +=
+          "Impinj extensions are not enabled on this connection (send IMPINJ_ENABLE_EXTENSIONS)";
       return {in_parameter(ParameterType::ro_report_spec),
               bad_parameter(ParameterType::custom, StatusCode::p_unsupported_parameter)};
     }
@@ -60,27 +61,30 @@ std::vector<codec::ParameterError> check_report_spec(const ReaderProfile& profil
 std::vector<codec::ParameterError> check_antenna_configuration(
     const ReaderProfile& profile, const codec::AntennaConfiguration& config, std::string& what) {
   if (config.antenna_id > profile.antenna_count) {
-    what = "AntennaConfiguration for antenna " + std::to_string(config.antenna_id) +
-           ": the reader has antennas 1-" + std::to_string(profile.antenna_count);
+    what += "AntennaConfiguration for antenna " + std::to_string(config.antenna_id) +
+            ": the reader has antennas 1-" + std::to_string(profile.antenna_count);
     return {bad_field(ParameterType::antenna_configuration, kAntennaIdField,
                       StatusCode::a_out_of_range)};
   }
-  if (config.rf_receiver && !has_receive_sensitivity_index(config.rf_receiver->receiver_sensitivity)) {
-    what = "ReceiverSensitivity index " + std::to_string(config.rf_receiver->receiver_sensitivity) +
-           " is not in the reader's sensitivity table";
+  if (config.rf_receiver &&
+      !has_receive_sensitivity_index(config.rf_receiver->receiver_sensitivity)) {
+    what += "ReceiverSensitivity index " +
+            std::to_string(config.rf_receiver->receiver_sensitivity) +
+            " is not in the reader's sensitivity table";
     return {in_parameter(ParameterType::antenna_configuration),
             bad_field(ParameterType::rf_receiver, 0, StatusCode::a_out_of_range)};
   }
   if (config.rf_transmitter) {
     const codec::RfTransmitter& tx = *config.rf_transmitter;
     if (!has_hop_table(tx.hop_table_id)) {
-      what = "HopTableID " + std::to_string(tx.hop_table_id) + " does not exist (the reader has 1)";
+      what +=
+          "HopTableID " + std::to_string(tx.hop_table_id) + " does not exist (the reader has 1)";
       return {in_parameter(ParameterType::antenna_configuration),
               bad_field(ParameterType::rf_transmitter, 0, StatusCode::a_out_of_range)};
     }
     if (!has_transmit_power_index(tx.transmit_power)) {
-      what = "TransmitPower index " + std::to_string(tx.transmit_power) +
-             " is not in the reader's power table (1-81)";
+      what += "TransmitPower index " + std::to_string(tx.transmit_power) +
+              " is not in the reader's power table (1-81)";
       return {in_parameter(ParameterType::antenna_configuration),
               bad_field(ParameterType::rf_transmitter, 2, StatusCode::a_out_of_range)};
     }
@@ -88,14 +92,14 @@ std::vector<codec::ParameterError> check_antenna_configuration(
   if (config.c1g2_inventory_command) {
     const codec::C1G2InventoryCommand& inv = *config.c1g2_inventory_command;
     if (inv.rf_control && !has_rf_mode(profile, inv.rf_control->mode_index)) {
-      what = "C1G2RFControl ModeIndex " + std::to_string(inv.rf_control->mode_index) +
-             " is not in the reader's RF mode table";
+      what += "C1G2RFControl ModeIndex " + std::to_string(inv.rf_control->mode_index) +
+              " is not in the reader's RF mode table";
       return {in_parameter(ParameterType::antenna_configuration),
               in_parameter(ParameterType::c1g2_inventory_command),
               bad_field(ParameterType::c1g2_rf_control, 0, StatusCode::a_out_of_range)};
     }
     if (inv.singulation_control && inv.singulation_control->session > kMaxGen2Session) {
-      what = "Gen2 session " + std::to_string(inv.singulation_control->session) + " (S0-S3 only)";
+      what += "Gen2 session " + std::to_string(inv.singulation_control->session) + " (S0-S3 only)";
       return {in_parameter(ParameterType::antenna_configuration),
               in_parameter(ParameterType::c1g2_inventory_command),
               bad_field(ParameterType::c1g2_singulation_control, 0, StatusCode::a_out_of_range)};
@@ -168,12 +172,14 @@ codec::LlrpStatus ReaderSettings::validate(const codec::SetReaderConfig& request
   }
   if (c.keepalive_spec && c.keepalive_spec->trigger == codec::KeepaliveTrigger::periodic &&
       c.keepalive_spec->period_ms == 0) {
-    return parameter_error({bad_field(ParameterType::keepalive_spec, 1, StatusCode::a_out_of_range)},
-                           "a periodic KeepaliveSpec needs a period above 0 ms");
+    return parameter_error(
+        {bad_field(ParameterType::keepalive_spec, 1, StatusCode::a_out_of_range)},
+        "a periodic KeepaliveSpec needs a period above 0 ms");
   }
   if (c.keepalive_spec && static_cast<unsigned>(c.keepalive_spec->trigger) > 1) {
-    return parameter_error({bad_field(ParameterType::keepalive_spec, 0, StatusCode::a_out_of_range)},
-                           "KeepaliveTriggerType must be 0 (null) or 1 (periodic)");
+    return parameter_error(
+        {bad_field(ParameterType::keepalive_spec, 0, StatusCode::a_out_of_range)},
+        "KeepaliveTriggerType must be 0 (null) or 1 (periodic)");
   }
   for (const auto& gpi : c.gpi_port_states) {
     if (gpi.port == 0 || gpi.port > profile_.gpi_count) {
@@ -204,7 +210,8 @@ void ReaderSettings::apply(const codec::SetReaderConfig& request) {
       if (given.antenna_id != 0 && given.antenna_id != stored.antenna_id) continue;
       if (given.rf_receiver) stored.rf_receiver = given.rf_receiver;
       if (given.rf_transmitter) stored.rf_transmitter = given.rf_transmitter;
-      if (given.c1g2_inventory_command) stored.c1g2_inventory_command = given.c1g2_inventory_command;
+      if (given.c1g2_inventory_command)
+        stored.c1g2_inventory_command = given.c1g2_inventory_command;
     }
   }
   if (c.reader_event_notification_spec) {
@@ -217,7 +224,8 @@ void ReaderSettings::apply(const codec::SetReaderConfig& request) {
   if (c.keepalive_spec) keepalive_ = *c.keepalive_spec;
   for (const auto& gpi : c.gpi_port_states) gpi_enabled_[gpi.port - 1u] = gpi.enabled;
   for (const auto& gpo : c.gpo_write_data) gpo_[gpo.port - 1u] = gpo.data;
-  if (c.events_and_reports) hold_on_reconnect_ = c.events_and_reports->hold_events_and_reports_upon_reconnect;
+  if (c.events_and_reports)
+    hold_on_reconnect_ = c.events_and_reports->hold_events_and_reports_upon_reconnect;
   ++state_value_;
 }
 
@@ -301,8 +309,9 @@ codec::GetReaderConfigResponse ReaderSettings::read(const codec::GetReaderConfig
     for (std::uint16_t p = 1; p <= profile_.gpi_count; ++p) {
       if (request.gpi_port != 0 && request.gpi_port != p) continue;
       // Nothing is wired to the simulated GPIs: they read low when enabled.
-      c.gpi_port_states.push_back({p, gpi_enabled_[p - 1u],
-                                   gpi_enabled_[p - 1u] ? codec::GpiState::low : codec::GpiState::unknown});
+      c.gpi_port_states.push_back(
+          {p, gpi_enabled_[p - 1u],
+           gpi_enabled_[p - 1u] ? codec::GpiState::low : codec::GpiState::unknown});
     }
   }
   if (wants(Req::gpo_write_data)) {
@@ -311,7 +320,8 @@ codec::GetReaderConfigResponse ReaderSettings::read(const codec::GetReaderConfig
       c.gpo_write_data.push_back({p, gpo_[p - 1u]});
     }
   }
-  if (wants(Req::events_and_reports)) c.events_and_reports = codec::EventsAndReports{hold_on_reconnect_};
+  if (wants(Req::events_and_reports))
+    c.events_and_reports = codec::EventsAndReports{hold_on_reconnect_};
   return r;
 }
 

@@ -12,9 +12,12 @@ RefusedClient::RefusedClient(asio::ip::tcp::socket socket, std::vector<std::uint
 
 void RefusedClient::start() {
   timer_.expires_after(kLingerTimeout);
-  timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) { self->on_timeout(ec); });
+  timer_.async_wait(
+      [self = shared_from_this()](boost::system::error_code ec) { self->on_timeout(ec); });
   asio::async_write(socket_, asio::buffer(message_),
-                    [self = shared_from_this()](boost::system::error_code ec, std::size_t) { self->on_write(ec); });
+                    [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
+                      self->on_write(ec);
+                    });
 }
 
 void RefusedClient::on_write(boost::system::error_code ec) {
@@ -30,7 +33,9 @@ void RefusedClient::on_write(boost::system::error_code ec) {
 void RefusedClient::do_drain() {
   if (closed_) return;
   socket_.async_read_some(asio::buffer(discard_),
-                          [self = shared_from_this()](boost::system::error_code ec, std::size_t) { self->on_drain(ec); });
+                          [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
+                            self->on_drain(ec);
+                          });
 }
 
 void RefusedClient::on_drain(boost::system::error_code ec) {

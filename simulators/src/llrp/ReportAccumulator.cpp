@@ -29,7 +29,8 @@ bool same_entry(const PendingTag& p, const TagObservation& read, const Inventory
 }  // namespace
 
 bool ReportAccumulator::add(const TagObservation& read, const InventoryContext& context,
-                            const codec::TagReportContentSelector& selector, const AccessResult* access) {
+                            const codec::TagReportContentSelector& selector,
+                            const AccessResult* access) {
   for (PendingTag& p : pending_) {
     if (!same_entry(p, read, context, selector)) continue;
     p.tag.last_seen_us = read.time_us;
@@ -78,7 +79,8 @@ void render_tag_report(PendingTag& pending, const codec::RoReportSpec& spec,
   if (s.enable_peak_rssi) out.peak_rssi_dbm = t.peak_rssi_dbm;
   if (s.enable_channel_index) out.channel_index = t.first_channel;
   const auto reader_time = [&rendering](std::int64_t model_us) {
-    const std::int64_t v = rendering.clock == ReaderClock::utc ? model_us : model_us - rendering.boot_us;
+    const std::int64_t v =
+        rendering.clock == ReaderClock::utc ? model_us : model_us - rendering.boot_us;
     return static_cast<std::uint64_t>(std::max<std::int64_t>(v, 0));
   };
   if (s.enable_first_seen_timestamp) {
@@ -96,7 +98,8 @@ void render_tag_report(PendingTag& pending, const codec::RoReportSpec& spec,
     }
   }
   if (s.enable_tag_seen_count) {
-    out.tag_seen_count = static_cast<std::uint16_t>(std::min<std::uint32_t>(t.seen_count, kMaxTagSeenCount));
+    out.tag_seen_count =
+        static_cast<std::uint16_t>(std::min<std::uint32_t>(t.seen_count, kMaxTagSeenCount));
   }
   if (s.c1g2_epc_memory_selector) {
     const codec::C1G2EpcMemorySelector& m = *s.c1g2_epc_memory_selector;

@@ -7,22 +7,26 @@ namespace garita::sim::llrp {
 namespace {
 
 // Keeps memory bounded between flushes in a busy run.
-constexpr std::size_t kFlushAtBytes = 64 * 1024;
+constexpr std::size_t kFlushAtBytes = std::size_t{64} * 1024;
 
 }  // namespace
 
 std::string sent_log_preamble() {
-  return "# garita-sim llrp sent log: what each simulated reader did with every read the traffic model\n"
+  return "# garita-sim llrp sent log: what each simulated reader did with every read the traffic "
+         "model\n"
          "# gave it. One row per TagReportData written to a client, or per read not reported.\n"
-         "# time_us: model time (µs since the Unix epoch) of the outcome (sent: the write completed)\n"
+         "# time_us: model time (µs since the Unix epoch) of the outcome (sent: the write "
+         "completed)\n"
          "# lane: lane number = the reader (reader L listens on --port + L - 1)\n"
          "# antenna: reader antenna (1 = entry, 2 = exit)\n"
          "# epc: EPC, upper-case hex\n"
          "# first_seen_us, last_seen_us: model time of the first/last read aggregated in the row\n"
          "#   (what FirstSeenTimestampUTC carries with --clock utc)\n"
          "# seen_count: reads aggregated (TagSeenCount on the wire saturates at 65535)\n"
-         "# peak_rssi_dbm: the highest PeakRSSI of those reads; channel: ChannelIndex of the first\n"
-         "# tid: TID attached (C1G2ReadOpSpecResult of the TID bank or ImpinjSerializedTID), empty if none\n"
+         "# peak_rssi_dbm: the highest PeakRSSI of those reads; channel: ChannelIndex of the "
+         "first\n"
+         "# tid: TID attached (C1G2ReadOpSpecResult of the TID bank or ImpinjSerializedTID), empty "
+         "if none\n"
          "# outcome: sent | not_read (the reader was not inventorying) | lost (inside the reader)\n"
          "# detail: why not sent: no_active_rospec, antenna_not_in_aispec, reader_rebooting,\n"
          "#   reader_rebooted, report_buffer_full, simulator_exit; empty when sent\n"

@@ -80,7 +80,8 @@ void TagMemory::read(const codec::C1G2Read& read, codec::C1G2ReadOpSpecResult& o
   const std::span<const std::uint8_t> memory = bank(read.bank);
   const std::size_t words = memory.size() / 2;
   const std::size_t first = read.word_pointer;
-  const std::size_t count = read.word_count == 0 ? (first < words ? words - first : 0) : read.word_count;
+  const std::size_t count =
+      read.word_count == 0 ? (first < words ? words - first : 0) : read.word_count;
   if (first + count > words || count == 0) {
     out.result = codec::C1G2ReadResult::memory_overrun_error;
     return;

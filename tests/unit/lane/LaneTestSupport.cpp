@@ -5,9 +5,9 @@
 namespace lanetest {
 
 std::size_t Recorder::created() const {
-  return static_cast<std::size_t>(std::count_if(crossings.begin(), crossings.end(), [](const auto& e) {
-    return e.kind == CrossingEventKind::created;
-  }));
+  return static_cast<std::size_t>(
+      std::count_if(crossings.begin(), crossings.end(),
+                    [](const auto& e) { return e.kind == CrossingEventKind::created; }));
 }
 
 std::size_t Recorder::extended() const { return crossings.size() - created(); }
@@ -79,8 +79,8 @@ void Driver::read(const ReadSpec& s) {
   pipeline.on_read(r, r.host_mono_us);
 }
 
-void Driver::reads(std::uint32_t reader, std::uint16_t antenna, std::uint32_t epc_n, std::int64_t from,
-                   std::int64_t to, std::int64_t step, std::int16_t rssi_cdbm) {
+void Driver::reads(std::uint32_t reader, std::uint16_t antenna, std::uint32_t epc_n,
+                   std::int64_t from, std::int64_t to, std::int64_t step, std::int16_t rssi_cdbm) {
   for (std::int64_t t = from; t <= to; t += step) {
     ReadSpec s;
     s.reader = reader;

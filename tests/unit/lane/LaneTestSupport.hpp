@@ -46,12 +46,13 @@ struct ReadSpec {
   std::uint32_t reader = 0;
   std::uint16_t antenna = 1;
   std::uint32_t epc = 1;
-  std::int64_t t = kT0;              // when the tag was read (host monotonic axis)
+  std::int64_t t = kT0;  // when the tag was read (host monotonic axis)
   std::int16_t rssi_cdbm = -5000;
-  std::int64_t delay = 0;            // host receive = t + delay
-  std::int64_t reader_offset = 0;    // reader clock = true UTC + reader_offset
-  bool reader_utc = true;            // reader reports a UTC first-seen time
-  std::optional<std::uint64_t> uptime = std::nullopt;  // reader reports this uptime instead (if set)
+  std::int64_t delay = 0;          // host receive = t + delay
+  std::int64_t reader_offset = 0;  // reader clock = true UTC + reader_offset
+  bool reader_utc = true;          // reader reports a UTC first-seen time
+  std::optional<std::uint64_t> uptime =
+      std::nullopt;  // reader reports this uptime instead (if set)
   std::int64_t host_base = kHostBase;
   bool with_tid = true;
 };

@@ -18,8 +18,9 @@ void burst(Driver& d, std::uint32_t lane, std::uint32_t epc_n, std::int64_t from
 }
 
 // Interleaves bursts on two lanes in time order.
-void two_lane_bursts(Driver& d, std::uint32_t epc_n, std::int64_t from_a, int n_a, std::int16_t rssi_a,
-                     std::int64_t from_b, int n_b, std::int16_t rssi_b, std::int64_t step) {
+void two_lane_bursts(Driver& d, std::uint32_t epc_n, std::int64_t from_a, int n_a,
+                     std::int16_t rssi_a, std::int64_t from_b, int n_b, std::int16_t rssi_b,
+                     std::int64_t step) {
   int i = 0, j = 0;
   while (i < n_a || j < n_b) {
     const std::int64_t ta = from_a + i * step;
@@ -167,7 +168,8 @@ TEST_CASE("three lanes: the middle one, strongest, gets the card") {
 TEST_CASE("a rival that cannot make a crossing (too few reads) does not take the card") {
   Driver d(lanes_config(2));
   burst(d, 0, 1, kT0, 5, 200 * kMs, -5000);
-  d.read({.reader = 1, .epc = 1, .t = kT0 + 300 * kMs, .rssi_cdbm = -3000});  // one strong bleed read
+  d.read(
+      {.reader = 1, .epc = 1, .t = kT0 + 300 * kMs, .rssi_cdbm = -3000});  // one strong bleed read
   d.pipeline.flush();
   REQUIRE(d.sink.crossings.size() == 1);
   CHECK(d.sink.crossings[0].crossing.lane_id == "P01");

@@ -39,8 +39,9 @@ void walk(Driver& d, std::uint32_t n, std::int64_t start, std::int64_t every, Sp
       reads.push_back(s);
     }
   }
-  std::stable_sort(reads.begin(), reads.end(),
-                   [](const ReadSpec& a, const ReadSpec& b) { return a.t + a.delay < b.t + b.delay; });
+  std::stable_sort(reads.begin(), reads.end(), [](const ReadSpec& a, const ReadSpec& b) {
+    return a.t + a.delay < b.t + b.delay;
+  });
   for (const ReadSpec& s : reads) d.read(s);
 }
 
@@ -139,9 +140,9 @@ TEST_CASE("a reader clock jump is detected, reported once and not baked into rec
   REQUIRE(d.sink.count(PipelineEventKind::reader_clock_jump) == 1);
   const PipelineEvent* e = d.sink.find(PipelineEventKind::reader_clock_jump);
   CHECK(e->reader_id == 0);
-  CHECK(e->old_value_us == 2 * kMs);                     // host UTC - reader UTC before
+  CHECK(e->old_value_us == 2 * kMs);                             // host UTC - reader UTC before
   CHECK(std::abs(e->new_value_us - (-3'600 * kS)) < 100 * kMs);  // and after
-  CHECK(e->mono_us >= jump_at + 2 * kS);                 // confirmed after 2 s of agreeing samples
+  CHECK(e->mono_us >= jump_at + 2 * kS);  // confirmed after 2 s of agreeing samples
   CHECK(d.pipeline.metrics().reader_clock_jumps == 1);
   bool some_host_timed = false;
   for (const auto& c : d.sink.crossings) {
@@ -237,7 +238,8 @@ TEST_CASE("NTP slew is not a host clock jump") {
   CHECK(m.jumps() == 1);
 }
 
-TEST_CASE("ReaderClockTracker: threshold edges, drift allowance after idle, restart on kind change") {
+TEST_CASE(
+    "ReaderClockTracker: threshold edges, drift allowance after idle, restart on kind change") {
   ClockConfig cfg;
   cfg.reader_drift_ppm = 0;  // exact edges first
   ReaderClockTracker t(cfg);
@@ -245,10 +247,12 @@ TEST_CASE("ReaderClockTracker: threshold edges, drift allowance after idle, rest
   auto r = t.observe(0, TimeSource::reader_utc, 1'000);
   CHECK(r.mono_us == 1'000);
   CHECK_FALSE(r.outlier);
-  r = t.observe(kS, TimeSource::reader_utc, kS + 1'000 + 2 * kS);  // exactly the threshold: accepted
+  r = t.observe(kS, TimeSource::reader_utc,
+                kS + 1'000 + 2 * kS);  // exactly the threshold: accepted
   CHECK_FALSE(r.outlier);
   CHECK(r.mono_us == kS + 1'000);
-  r = t.observe(2 * kS, TimeSource::reader_utc, 2 * kS + 1'000 + 2 * kS + 1);  // 1 us beyond: outlier
+  r = t.observe(2 * kS, TimeSource::reader_utc,
+                2 * kS + 1'000 + 2 * kS + 1);  // 1 us beyond: outlier
   CHECK(r.outlier);
   CHECK(r.mono_us == 2 * kS + 1'000 + 2 * kS + 1);
   CHECK(t.offset_us() == 1'000);

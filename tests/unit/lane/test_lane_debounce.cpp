@@ -278,7 +278,8 @@ TEST_CASE("sequences start after the configured last sequence and increase per l
   REQUIRE(seqs["P01"].size() == 10);
   REQUIRE(seqs["P02"].size() == 5);
   for (std::size_t i = 0; i < seqs["P01"].size(); ++i) CHECK(seqs["P01"][i] == 42 + i);
-  for (std::size_t i = 0; i < seqs["P02"].size(); ++i) CHECK(seqs["P02"][i] == 7'000'000'001ULL + i);
+  for (std::size_t i = 0; i < seqs["P02"].size(); ++i)
+    CHECK(seqs["P02"][i] == 7'000'000'001ULL + i);
   CHECK(d.pipeline.last_sequence(0) == 51);
   CHECK(d.pipeline.last_sequence(1) == 7'000'000'005ULL);
 }
@@ -352,7 +353,8 @@ TEST_CASE("a TID first seen in an extension is decoded into the crossing") {
 
 TEST_CASE("reads from antennas no lane owns are ignored and reported once per antenna") {
   Driver d(one_lane());
-  for (int i = 0; i < 10; ++i) d.read({.reader = 9, .antenna = 1, .epc = 1, .t = kT0 + i * 100 * kMs});
+  for (int i = 0; i < 10; ++i)
+    d.read({.reader = 9, .antenna = 1, .epc = 1, .t = kT0 + i * 100 * kMs});
   d.read({.reader = 0, .antenna = 3, .epc = 1, .t = kT0 + 2 * kS});
   d.pipeline.flush();
   CHECK(d.sink.crossings.empty());

@@ -35,7 +35,8 @@ TEST_CASE("a flood of distinct EPCs keeps memory bounded and loses no valid cros
   CHECK(d.sink.count(PipelineEventKind::session_cap_hit) == 1);
   CHECK(d.sink.count(PipelineEventKind::rearm_cap_hit) == 1);
   CHECK(d.sink.find(PipelineEventKind::session_cap_hit)->lane_id == "P01");
-  CHECK(describe(*d.sink.find(PipelineEventKind::session_cap_hit)).find("P01") != std::string::npos);
+  CHECK(describe(*d.sink.find(PipelineEventKind::session_cap_hit)).find("P01") !=
+        std::string::npos);
   d.pipeline.flush();
   // Overflow policy: the oldest session is closed early and judged like any
   // other, so every card that had its two reads still becomes a crossing.

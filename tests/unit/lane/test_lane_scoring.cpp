@@ -78,7 +78,8 @@ SimRun simulate(sim::TrafficConfig config, std::int64_t seconds) {
     r.pc = o->pc;
     r.epc.assign(o->epc_bytes());
     r.tid.assign(o->tid_bytes());
-    r.peak_rssi_cdbm = static_cast<std::int16_t>(o->peak_rssi_dbm * 100);  // LLRP PeakRSSI, whole dBm
+    r.peak_rssi_cdbm =
+        static_cast<std::int16_t>(o->peak_rssi_dbm * 100);  // LLRP PeakRSSI, whole dBm
     r.channel = o->channel_index;
     r.reader_first_seen_utc_us = o->time_us + reader_offset(o->reader);
     // Network and report delay: >= 1 ms, a few ms typical, 1% of reports
@@ -93,13 +94,15 @@ SimRun simulate(sim::TrafficConfig config, std::int64_t seconds) {
       run.first_qualifying.try_emplace(key, o->time_us);
     }
   }
-  std::stable_sort(run.reads.begin(), run.reads.end(),
-                   [](const TagRead& a, const TagRead& b) { return a.host_mono_us < b.host_mono_us; });
+  std::stable_sort(run.reads.begin(), run.reads.end(), [](const TagRead& a, const TagRead& b) {
+    return a.host_mono_us < b.host_mono_us;
+  });
   run.truth = model.take_truth();
   return run;
 }
 
-PipelineConfig pipeline_for(const sim::TrafficConfig& sc, const std::vector<sim::AntennaInfo>& antennas) {
+PipelineConfig pipeline_for(const sim::TrafficConfig& sc,
+                            const std::vector<sim::AntennaInfo>& antennas) {
   PipelineConfig pc;
   for (std::size_t i = 0; i < sc.lanes.lane_ids.size(); ++i) {
     LaneConfig l;
@@ -151,12 +154,12 @@ struct Collector final : LaneSink {
 };
 
 struct Score {
-  std::size_t crossings = 0;         // crossings of traveller cards (or unknown EPCs)
-  std::size_t correct = 0;           // first crossing of a real pass
-  std::size_t duplicates = 0;        // further crossings of the same pass
-  std::size_t unknown_epc = 0;       // EPC in no truth record
-  std::size_t detectable = 0;        // detectable traveller-card passes
-  std::size_t detected = 0;          // ... with a crossing
+  std::size_t crossings = 0;           // crossings of traveller cards (or unknown EPCs)
+  std::size_t correct = 0;             // first crossing of a real pass
+  std::size_t duplicates = 0;          // further crossings of the same pass
+  std::size_t unknown_epc = 0;         // EPC in no truth record
+  std::size_t detectable = 0;          // detectable traveller-card passes
+  std::size_t detected = 0;            // ... with a crossing
   std::size_t undetectable_found = 0;  // crossings of passes truth calls undetectable
   std::size_t lane_right = 0;
   std::size_t dir_known = 0, dir_right = 0, dir_unknown = 0;
@@ -169,7 +172,9 @@ struct Score {
   double precision() const { return crossings ? double(correct) / double(crossings) : 0.0; }
   double recall() const { return detectable ? double(detected) / double(detectable) : 0.0; }
   double lane_accuracy() const { return correct ? double(lane_right) / double(correct) : 0.0; }
-  double direction_accuracy() const { return dir_known ? double(dir_right) / double(dir_known) : 0.0; }
+  double direction_accuracy() const {
+    return dir_known ? double(dir_right) / double(dir_known) : 0.0;
+  }
   double direction_unknown() const {
     return dir_known + dir_unknown ? double(dir_unknown) / double(dir_known + dir_unknown) : 0.0;
   }
@@ -227,14 +232,18 @@ Score score(const SimRun& run, const Collector& out) {
     ++s.correct;
     s.duplicates += n - 1;
     if (n > 1 && std::getenv("LANE_DEBUG")) {
-      std::cout << "dup " << t.epc_hex << " truth lane " << t.lane << " " << sim::behaviours_to_string(t.behaviours)
-                << " first_read " << (t.first_read_true_lane_us ? *t.first_read_true_lane_us - kStartUtc : -1)
-                << " last " << (t.last_read_true_lane_us ? *t.last_read_true_lane_us - kStartUtc : -1)
-                << " maxgap " << t.max_read_gap_true_lane_us << " other reads " << t.reads_other_lanes << " peak true "
-                << t.peak_rssi_true_lane_cdbm.value_or(0) << " other " << t.peak_rssi_other_lanes_cdbm.value_or(0) << "\n";
+      std::cout << "dup " << t.epc_hex << " truth lane " << t.lane << " "
+                << sim::behaviours_to_string(t.behaviours) << " first_read "
+                << (t.first_read_true_lane_us ? *t.first_read_true_lane_us - kStartUtc : -1)
+                << " last "
+                << (t.last_read_true_lane_us ? *t.last_read_true_lane_us - kStartUtc : -1)
+                << " maxgap " << t.max_read_gap_true_lane_us << " other reads "
+                << t.reads_other_lanes << " peak true " << t.peak_rssi_true_lane_cdbm.value_or(0)
+                << " other " << t.peak_rssi_other_lanes_cdbm.value_or(0) << "\n";
       for (const Crossing* c : f->second) {
-        std::cout << "   lane " << c->lane_id << " first " << c->first_seen_utc_us - kStartUtc << " last "
-                  << c->last_seen_utc_us - kStartUtc << " reads " << c->read_count << " peak " << c->peak_rssi_cdbm << "\n";
+        std::cout << "   lane " << c->lane_id << " first " << c->first_seen_utc_us - kStartUtc
+                  << " last " << c->last_seen_utc_us - kStartUtc << " reads " << c->read_count
+                  << " peak " << c->peak_rssi_cdbm << "\n";
       }
     }
     if (!t.detectable) ++s.undetectable_found;
@@ -242,7 +251,7 @@ Score score(const SimRun& run, const Collector& out) {
     if (x.lane_id == std::to_string(t.lane)) {
       ++s.lane_right;
       const Direction want = t.direction == sim::Direction::entry_to_exit ? Direction::with_flow
-                                                                           : Direction::counter_flow;
+                                                                          : Direction::counter_flow;
       if (x.direction == Direction::unknown) {
         ++s.dir_unknown;
       } else {
@@ -258,11 +267,12 @@ Score score(const SimRun& run, const Collector& out) {
   return s;
 }
 
-void report(const char* title, const sim::TrafficConfig& sc, std::int64_t seconds, const SimRun& run,
-            const Collector& out, const PipelineMetrics& m, const Score& s) {
+void report(const char* title, const sim::TrafficConfig& sc, std::int64_t seconds,
+            const SimRun& run, const Collector& out, const PipelineMetrics& m, const Score& s) {
   char buf[256];
   std::cout << "\n=== lane pipeline score: " << title << " ===\n";
-  std::snprintf(buf, sizeof buf, "seed %llu, %lld s simulated, %zu lanes, %zu truth records, %llu reads\n",
+  std::snprintf(buf, sizeof buf,
+                "seed %llu, %lld s simulated, %zu lanes, %zu truth records, %llu reads\n",
                 static_cast<unsigned long long>(sc.seed), static_cast<long long>(seconds),
                 sc.lanes.lane_ids.size(), run.truth.size(),
                 static_cast<unsigned long long>(run.observations));
@@ -271,38 +281,45 @@ void report(const char* title, const sim::TrafficConfig& sc, std::int64_t second
                 "precision %.5f (%zu correct of %zu crossings; %zu duplicates, %zu unknown EPC)\n",
                 s.precision(), s.correct, s.crossings, s.duplicates, s.unknown_epc);
   std::cout << buf;
-  std::snprintf(buf, sizeof buf, "recall    %.5f (%zu of %zu detectable traveller passes)\n", s.recall(),
-                s.detected, s.detectable);
+  std::snprintf(buf, sizeof buf, "recall    %.5f (%zu of %zu detectable traveller passes)\n",
+                s.recall(), s.detected, s.detectable);
   std::cout << buf;
-  std::snprintf(buf, sizeof buf, "lane accuracy %.5f, direction accuracy %.5f (%.4f unknown), counter-flow "
+  std::snprintf(buf, sizeof buf,
+                "lane accuracy %.5f, direction accuracy %.5f (%.4f unknown), counter-flow "
                 "flagged %zu of %zu\n",
-                s.lane_accuracy(), s.direction_accuracy(), s.direction_unknown(), s.counter_flow_flagged,
-                s.counter_flow);
+                s.lane_accuracy(), s.direction_accuracy(), s.direction_unknown(),
+                s.counter_flow_flagged, s.counter_flow);
   std::cout << buf;
-  std::snprintf(buf, sizeof buf, "time error vs first qualifying read: p50 %lld us, p99 %lld us, max %lld us\n",
+  std::snprintf(buf, sizeof buf,
+                "time error vs first qualifying read: p50 %lld us, p99 %lld us, max %lld us\n",
                 static_cast<long long>(s.time_error_quantile(0.5)),
                 static_cast<long long>(s.time_error_quantile(0.99)),
                 static_cast<long long>(s.time_error_quantile(1.0)));
   std::cout << buf;
-  std::snprintf(buf, sizeof buf,
-                "crossings created %llu, extended %llu; undetectable passes found %zu; retail tags %zu "
-                "crossings, %zu of %zu detectable\n",
-                static_cast<unsigned long long>(out.created), static_cast<unsigned long long>(out.extended),
-                s.undetectable_found, s.retail_crossings, s.retail_detected, s.retail_detectable);
+  std::snprintf(
+      buf, sizeof buf,
+      "crossings created %llu, extended %llu; undetectable passes found %zu; retail tags %zu "
+      "crossings, %zu of %zu detectable\n",
+      static_cast<unsigned long long>(out.created), static_cast<unsigned long long>(out.extended),
+      s.undetectable_found, s.retail_crossings, s.retail_detected, s.retail_detectable);
   std::cout << buf;
-  std::snprintf(buf, sizeof buf,
-                "metrics: reads %llu, below rssi %llu, sessions %llu, too few reads %llu, arbitration losses "
-                "%llu, timeouts %llu, host-timed reads %llu, clock jumps %llu\n",
-                static_cast<unsigned long long>(m.reads_in), static_cast<unsigned long long>(m.reads_below_rssi),
-                static_cast<unsigned long long>(m.sessions_opened),
-                static_cast<unsigned long long>(m.sessions_too_few_reads),
-                static_cast<unsigned long long>(m.arbitration_losses),
-                static_cast<unsigned long long>(m.arbitration_timeouts),
-                static_cast<unsigned long long>(m.reads_host_timed),
-                static_cast<unsigned long long>(m.reader_clock_jumps));
+  std::snprintf(
+      buf, sizeof buf,
+      "metrics: reads %llu, below rssi %llu, sessions %llu, too few reads %llu, arbitration losses "
+      "%llu, timeouts %llu, host-timed reads %llu, clock jumps %llu\n",
+      static_cast<unsigned long long>(m.reads_in),
+      static_cast<unsigned long long>(m.reads_below_rssi),
+      static_cast<unsigned long long>(m.sessions_opened),
+      static_cast<unsigned long long>(m.sessions_too_few_reads),
+      static_cast<unsigned long long>(m.arbitration_losses),
+      static_cast<unsigned long long>(m.arbitration_timeouts),
+      static_cast<unsigned long long>(m.reads_host_timed),
+      static_cast<unsigned long long>(m.reader_clock_jumps));
   std::cout << buf;
-  for (const auto& [b, n] : s.missed_by_behaviour) std::cout << "  missed: " << b << " x" << n << "\n";
-  for (const auto& [b, n] : s.wrong_lane_by_behaviour) std::cout << "  wrong lane: " << b << " x" << n << "\n";
+  for (const auto& [b, n] : s.missed_by_behaviour)
+    std::cout << "  missed: " << b << " x" << n << "\n";
+  for (const auto& [b, n] : s.wrong_lane_by_behaviour)
+    std::cout << "  wrong lane: " << b << " x" << n << "\n";
   std::cout.flush();
 }
 
@@ -320,10 +337,11 @@ Result run_and_score(const char* title, const sim::TrafficConfig& sc, std::int64
   pipeline.set_host_clock_synchronized(true);
   std::int64_t tick = run.reads.empty() ? 0 : run.reads.front().host_mono_us;
   for (const TagRead& r : run.reads) {
-    for (; tick <= r.host_mono_us; tick += 100 * kMs) pipeline.advance(tick);  // the daemon's 100 ms timer
+    for (; tick <= r.host_mono_us; tick += 100 * kMs)
+      pipeline.advance(tick);  // the daemon's 100 ms timer
     if (const char* dbg = std::getenv("LANE_DEBUG_EPC"); dbg && to_hex(r.epc.view()) == dbg) {
-      std::cout << "  read reader " << r.reader_id << " ant " << r.antenna << " rssi " << *r.peak_rssi_cdbm
-                << " mono " << r.host_mono_us << "\n";
+      std::cout << "  read reader " << r.reader_id << " ant " << r.antenna << " rssi "
+                << *r.peak_rssi_cdbm << " mono " << r.host_mono_us << "\n";
     }
     pipeline.on_read(r, r.host_mono_us);
   }
@@ -344,8 +362,10 @@ TEST_CASE("scoring: realistic traffic, 4 lanes, 3 simulated hours (seed 2026)") 
   sim::TrafficConfig sc = sim::TrafficConfig::defaults();
   sc.seed = 2026;
   if (const char* e = std::getenv("LANE_SEED")) sc.seed = std::strtoull(e, nullptr, 10);
-  if (const char* e = std::getenv("LANE_RATE")) sc.arrivals.travelers_per_min_per_lane = std::atof(e);
-  if (const char* e = std::getenv("LANE_BLEED_DB")) sc.radio.neighbour_extra_attenuation_db = std::atof(e);
+  if (const char* e = std::getenv("LANE_RATE"))
+    sc.arrivals.travelers_per_min_per_lane = std::atof(e);
+  if (const char* e = std::getenv("LANE_BLEED_DB"))
+    sc.radio.neighbour_extra_attenuation_db = std::atof(e);
   const Result r = run_and_score("defaults", sc, 3 * 3'600);
   const Score& s = r.score;
   REQUIRE(s.detectable > 1'500);

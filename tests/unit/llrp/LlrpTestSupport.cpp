@@ -111,12 +111,14 @@ std::vector<LtkMessage> parse_ltk_xml(std::string_view xml) {
       messages.push_back(m);
     } else if (stack.size() > 2) {
       for (const auto& a : attributes) {
-        if (a.name.rfind("xmlns", 0) != 0) messages.back().leaves.push_back(join(stack, 2) + "@" + a.name + "=" + a.value);
+        if (a.name.rfind("xmlns", 0) != 0)
+          messages.back().leaves.push_back(join(stack, 2) + "@" + a.name + "=" + a.value);
       }
       // A leaf: text then its own end tag.
       const std::size_t next = xml.find('<', close);
       if (!self_closing && xml.compare(next, 2 + name.size(), "</" + name) == 0) {
-        messages.back().leaves.push_back(join(stack, 2) + "=" + trim(xml.substr(close + 1, next - close - 1)));
+        messages.back().leaves.push_back(join(stack, 2) + "=" +
+                                         trim(xml.substr(close + 1, next - close - 1)));
       }
     }
     if (self_closing) stack.pop_back();
@@ -142,9 +144,11 @@ std::string format_utc_microseconds(std::uint64_t microseconds) {
   const std::int64_t m = mp < 10 ? mp + 3 : mp - 9;
   const std::int64_t y = yoe + era * 400 + (m <= 2 ? 1 : 0);
   char buf[96];
-  std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%06uZ", static_cast<long long>(y),
-                static_cast<long long>(m), static_cast<long long>(d), static_cast<long long>(secs_of_day / 3600),
-                static_cast<long long>(secs_of_day / 60 % 60), static_cast<long long>(secs_of_day % 60), fraction);
+  std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%06uZ",
+                static_cast<long long>(y), static_cast<long long>(m), static_cast<long long>(d),
+                static_cast<long long>(secs_of_day / 3600),
+                static_cast<long long>(secs_of_day / 60 % 60),
+                static_cast<long long>(secs_of_day % 60), fraction);
   return buf;
 }
 
@@ -157,8 +161,10 @@ std::string_view connection_status_name(ConnectionAttemptStatus s) {
       return "Failed_A_Reader_Initiated_Connection_Already_Exists";
     case ConnectionAttemptStatus::failed_client_initiated_connection_exists:
       return "Failed_A_Client_Initiated_Connection_Already_Exists";
-    case ConnectionAttemptStatus::failed_other_reason: return "Failed_Reason_Other_Than_A_Connection_Already_Exists";
-    case ConnectionAttemptStatus::another_connection_attempted: return "Another_Connection_Attempted";
+    case ConnectionAttemptStatus::failed_other_reason:
+      return "Failed_Reason_Other_Than_A_Connection_Already_Exists";
+    case ConnectionAttemptStatus::another_connection_attempted:
+      return "Another_Connection_Attempted";
   }
   return "unknown";
 }
@@ -178,14 +184,17 @@ void render_tag(const TagReport& t, std::vector<std::string>& out) {
   add("SpecIndex/SpecIndex", t.spec_index);
   add("InventoryParameterSpecID/InventoryParameterSpecID", t.inventory_parameter_spec_id);
   add("AntennaID/AntennaID", t.antenna_id);
-  if (t.peak_rssi_dbm) out.push_back(p + "PeakRSSI/PeakRSSI=" + std::to_string(static_cast<int>(*t.peak_rssi_dbm)));
+  if (t.peak_rssi_dbm)
+    out.push_back(p + "PeakRSSI/PeakRSSI=" + std::to_string(static_cast<int>(*t.peak_rssi_dbm)));
   add("ChannelIndex/ChannelIndex", t.channel_index);
   if (t.first_seen_utc_us) {
-    out.push_back(p + "FirstSeenTimestampUTC/Microseconds=" + format_utc_microseconds(*t.first_seen_utc_us));
+    out.push_back(
+        p + "FirstSeenTimestampUTC/Microseconds=" + format_utc_microseconds(*t.first_seen_utc_us));
   }
   add("FirstSeenTimestampUptime/Microseconds", t.first_seen_uptime_us);
   if (t.last_seen_utc_us) {
-    out.push_back(p + "LastSeenTimestampUTC/Microseconds=" + format_utc_microseconds(*t.last_seen_utc_us));
+    out.push_back(
+        p + "LastSeenTimestampUTC/Microseconds=" + format_utc_microseconds(*t.last_seen_utc_us));
   }
   add("LastSeenTimestampUptime/Microseconds", t.last_seen_uptime_us);
   add("TagSeenCount/TagCount", t.tag_seen_count);
@@ -201,7 +210,9 @@ std::error_code render_decoded(const MessageView& message, LtkMessage& out) {
   out.name = std::string(to_string(message.header.type));
   out.message_id = message.header.message_id;
   if (message.header.type == MessageType::ro_access_report) {
-    if (auto ec = for_each_tag_report(message, [&](const TagReport& t) { render_tag(t, out.leaves); })) return ec;
+    if (auto ec =
+            for_each_tag_report(message, [&](const TagReport& t) { render_tag(t, out.leaves); }))
+      return ec;
   } else if (message.header.type == MessageType::reader_event_notification) {
     ReaderEventNotification e;
     if (auto ec = decode_reader_event_notification(message, e)) return ec;
@@ -209,10 +220,12 @@ std::error_code render_decoded(const MessageView& message, LtkMessage& out) {
     if (e.timestamp.is_uptime) {
       out.leaves.push_back(p + "Uptime/Microseconds=" + std::to_string(e.timestamp.microseconds));
     } else {
-      out.leaves.push_back(p + "UTCTimestamp/Microseconds=" + format_utc_microseconds(e.timestamp.microseconds));
+      out.leaves.push_back(
+          p + "UTCTimestamp/Microseconds=" + format_utc_microseconds(e.timestamp.microseconds));
     }
     if (e.connection_attempt) {
-      out.leaves.push_back(p + "ConnectionAttemptEvent/Status=" + std::string(connection_status_name(*e.connection_attempt)));
+      out.leaves.push_back(p + "ConnectionAttemptEvent/Status=" +
+                           std::string(connection_status_name(*e.connection_attempt)));
     }
     if (e.antenna) {
       out.leaves.push_back(p + "AntennaEvent/AntennaID=" + std::to_string(e.antenna->antenna_id));
@@ -289,14 +302,16 @@ std::error_code decode_any(const MessageView& message) {
       LlrpStatus s;
       return decode_impinj_enable_extensions_response(message, s);
     }
-    default:
-      return {};
+    default: return {};
   }
 }
 
-std::vector<std::uint8_t> truncated_copy(std::span<const std::uint8_t> message, std::size_t length) {
-  std::vector<std::uint8_t> copy(message.begin(), message.begin() + static_cast<std::ptrdiff_t>(length));
-  if (copy.size() >= kMessageHeaderSize) store_be32(copy.data() + 2, static_cast<std::uint32_t>(length));
+std::vector<std::uint8_t> truncated_copy(std::span<const std::uint8_t> message,
+                                         std::size_t length) {
+  std::vector<std::uint8_t> copy(message.begin(),
+                                 message.begin() + static_cast<std::ptrdiff_t>(length));
+  if (copy.size() >= kMessageHeaderSize)
+    store_be32(copy.data() + 2, static_cast<std::uint32_t>(length));
   return copy;
 }
 

@@ -17,8 +17,9 @@ using namespace garita::hal::llrp::test;
 namespace {
 
 const std::vector<std::string> kCaptures = {
-    "edgex_ROAccessReport-001.bin",  "edgex_ROAccessReport-002.bin",   "edgex_ROAccessReport-003.bin",
-    "sllurp_issue115_zebra_ro.bin",  "sllurp_issue160_ren_uptime.bin", "sllurp_ren_decode.bin",
+    "edgex_ROAccessReport-001.bin",       "edgex_ROAccessReport-002.bin",
+    "edgex_ROAccessReport-003.bin",       "sllurp_issue115_zebra_ro.bin",
+    "sllurp_issue160_ren_uptime.bin",     "sllurp_ren_decode.bin",
     "sllurp_ro_access_report_stream.bin",
 };
 
@@ -26,7 +27,8 @@ const std::vector<std::string> kCaptures = {
 std::vector<std::vector<std::uint8_t>> frame_all(const std::vector<std::uint8_t>& bytes) {
   std::vector<std::vector<std::uint8_t>> messages;
   FrameLexer lexer;
-  const auto ec = lexer.feed(bytes, [&](const MessageView& m) { messages.emplace_back(m.bytes.begin(), m.bytes.end()); });
+  const auto ec = lexer.feed(
+      bytes, [&](const MessageView& m) { messages.emplace_back(m.bytes.begin(), m.bytes.end()); });
   REQUIRE_FALSE(ec);
   REQUIRE(lexer.buffered_bytes() == 0);
   return messages;
@@ -61,7 +63,8 @@ TEST_CASE("every capture decodes to the values of its LTK XML decode") {
 
 TEST_CASE("the XML comparison really compares something") {
   // Guards the generic test above against a parser that finds no leaves.
-  const auto expected = parse_ltk_xml(read_file_text(capture_path("sllurp_ro_access_report_stream.bin.xml")));
+  const auto expected =
+      parse_ltk_xml(read_file_text(capture_path("sllurp_ro_access_report_stream.bin.xml")));
   REQUIRE(expected.size() == 45);
   std::size_t leaves = 0;
   for (const auto& m : expected) leaves += m.leaves.size();
@@ -127,7 +130,8 @@ TEST_CASE("reader event with UTCTimestamp and ConnectionAttemptEvent") {
 }
 
 TEST_CASE("the 45-message stream: EPCData with a 144-bit EPC") {
-  const auto messages = frame_all(read_file_bytes(capture_path("sllurp_ro_access_report_stream.bin")));
+  const auto messages =
+      frame_all(read_file_bytes(capture_path("sllurp_ro_access_report_stream.bin")));
   REQUIRE(messages.size() == 45);
   int epc_data = 0;
   for (const auto& bytes : messages) {
@@ -145,7 +149,8 @@ TEST_CASE("the 45-message stream: EPCData with a 144-bit EPC") {
 
 TEST_CASE("the 45-message stream through the lexer in chunks of 1, 7 and 1000 bytes") {
   const auto stream = read_file_bytes(capture_path("sllurp_ro_access_report_stream.bin"));
-  const auto expected = parse_ltk_xml(read_file_text(capture_path("sllurp_ro_access_report_stream.bin.xml")));
+  const auto expected =
+      parse_ltk_xml(read_file_text(capture_path("sllurp_ro_access_report_stream.bin.xml")));
   const auto whole = frame_all(stream);
   std::size_t longest = 0;
   for (const auto& m : whole) longest = std::max(longest, m.size());
@@ -154,7 +159,8 @@ TEST_CASE("the 45-message stream through the lexer in chunks of 1, 7 and 1000 by
     FrameLexer lexer;
     std::vector<std::vector<std::uint8_t>> got;
     for (std::size_t at = 0; at < stream.size(); at += chunk) {
-      const std::span<const std::uint8_t> piece(stream.data() + at, std::min(chunk, stream.size() - at));
+      const std::span<const std::uint8_t> piece(stream.data() + at,
+                                                std::min(chunk, stream.size() - at));
       REQUIRE_FALSE(lexer.feed(piece, [&](const MessageView& m) {
         LtkMessage decoded;
         REQUIRE_FALSE(render_decoded(m, decoded));

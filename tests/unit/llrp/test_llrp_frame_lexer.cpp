@@ -126,7 +126,8 @@ TEST_CASE("lexer: memory stays bounded by the message being assembled") {
   Collected c;
   const auto big = message_of_length(4000, 9);
   for (std::size_t at = 0; at < big.size(); at += 13) {
-    REQUIRE_FALSE(feed(lexer, std::span(big).subspan(at, std::min<std::size_t>(13, big.size() - at)), c));
+    REQUIRE_FALSE(
+        feed(lexer, std::span(big).subspan(at, std::min<std::size_t>(13, big.size() - at)), c));
     CHECK(lexer.buffered_bytes() <= 4000);
   }
   REQUIRE(c.bytes.size() == 1);

@@ -29,15 +29,17 @@ using namespace garita::hal::llrp::test;
 namespace {
 
 const std::vector<std::string> kCaptures = {
-    "edgex_ROAccessReport-001.bin",  "edgex_ROAccessReport-002.bin",   "edgex_ROAccessReport-003.bin",
-    "sllurp_issue115_zebra_ro.bin",  "sllurp_issue160_ren_uptime.bin", "sllurp_ren_decode.bin",
+    "edgex_ROAccessReport-001.bin",       "edgex_ROAccessReport-002.bin",
+    "edgex_ROAccessReport-003.bin",       "sllurp_issue115_zebra_ro.bin",
+    "sllurp_issue160_ren_uptime.bin",     "sllurp_ren_decode.bin",
     "sllurp_ro_access_report_stream.bin",
 };
 
 std::vector<std::vector<std::uint8_t>> split_messages(const std::vector<std::uint8_t>& stream) {
   std::vector<std::vector<std::uint8_t>> out;
   FrameLexer lexer;
-  REQUIRE_FALSE(lexer.feed(stream, [&](const MessageView& m) { out.emplace_back(m.bytes.begin(), m.bytes.end()); }));
+  REQUIRE_FALSE(lexer.feed(
+      stream, [&](const MessageView& m) { out.emplace_back(m.bytes.begin(), m.bytes.end()); }));
   return out;
 }
 
@@ -56,8 +58,9 @@ std::vector<std::vector<std::uint8_t>> corpus() {
   status.code = StatusCode::p_field_error;
   status.error_description = "x";
   status.field_error = FieldError{1, StatusCode::a_invalid};
-  status.parameter_errors = {{177, StatusCode::p_parameter_error, FieldError{0, StatusCode::a_out_of_range}},
-                             {178, StatusCode::p_missing_parameter, std::nullopt}};
+  status.parameter_errors = {
+      {177, StatusCode::p_parameter_error, FieldError{0, StatusCode::a_out_of_range}},
+      {178, StatusCode::p_missing_parameter, std::nullopt}};
   add([&](auto& o) { return encode_status_message(o, MessageType::error_message, 1, status); });
   add([&](auto& o) { return encode_empty_message(o, MessageType::keepalive, 2); });
   add([&](auto& o) { return encode_get_reader_capabilities(o, 3, CapabilitiesRequest::all); });
@@ -74,8 +77,10 @@ std::vector<std::vector<std::uint8_t>> corpus() {
   add([&](auto& o) { return encode_get_reader_capabilities_response(o, 4, caps); });
   RoSpec spec;
   spec.id = 1;
-  spec.start_trigger = RoSpecStartTrigger{RoSpecStartTriggerType::periodic, PeriodicTriggerValue{1, 2, 3}, std::nullopt};
-  spec.stop_trigger = RoSpecStopTrigger{RoSpecStopTriggerType::gpi_with_timeout, 0, GpiTriggerValue{1, true, 5}};
+  spec.start_trigger = RoSpecStartTrigger{RoSpecStartTriggerType::periodic,
+                                          PeriodicTriggerValue{1, 2, 3}, std::nullopt};
+  spec.stop_trigger =
+      RoSpecStopTrigger{RoSpecStopTriggerType::gpi_with_timeout, 0, GpiTriggerValue{1, true, 5}};
   AiSpec ai;
   ai.antenna_ids = {0};
   ai.stop_trigger.tag_observation = TagObservationTrigger{0, 1, 2, 3, 4};
@@ -91,7 +96,9 @@ std::vector<std::vector<std::uint8_t>> corpus() {
   report.impinj = ImpinjTagReportContentSelector{true};
   spec.report_spec = report;
   add([&](auto& o) { return encode_add_rospec(o, 5, spec); });
-  add([&](auto& o) { return encode_get_rospecs_response(o, 6, GetRoSpecsResponse{status, {spec}}); });
+  add([&](auto& o) {
+    return encode_get_rospecs_response(o, 6, GetRoSpecsResponse{status, {spec}});
+  });
   AccessSpec access;
   access.id = 1;
   C1G2TargetTag tag;
@@ -103,10 +110,13 @@ std::vector<std::vector<std::uint8_t>> corpus() {
   access.reads = {C1G2Read{1, 0, MemoryBank::tid, 0, 6}};
   access.report_spec = AccessReportSpec{};
   add([&](auto& o) { return encode_add_accessspec(o, 7, access); });
-  add([&](auto& o) { return encode_get_accessspecs_response(o, 8, GetAccessSpecsResponse{status, {access}}); });
+  add([&](auto& o) {
+    return encode_get_accessspecs_response(o, 8, GetAccessSpecsResponse{status, {access}});
+  });
   SetReaderConfig set;
   set.config.keepalive_spec = KeepaliveSpec{KeepaliveTrigger::periodic, 1};
-  set.config.reader_event_notification_spec = ReaderEventNotificationSpec{{{ReaderEventType::antenna_event, true}}};
+  set.config.reader_event_notification_spec =
+      ReaderEventNotificationSpec{{{ReaderEventType::antenna_event, true}}};
   set.config.ro_report_spec = report;
   set.config.gpo_write_data = {{1, true}};
   set.config.gpi_port_states = {{1, true, GpiState::high}};
@@ -208,8 +218,9 @@ TEST_CASE("truncating a one-tag report anywhere inside its TagReportData is an e
 TEST_CASE("mutating any byte never crashes a decoder") {
   for (const auto& m : corpus()) {
     for (std::size_t i = 0; i < m.size(); ++i) {
-      for (const std::uint8_t value : {std::uint8_t{0x00}, std::uint8_t{0xFF}, static_cast<std::uint8_t>(m[i] ^ 0x80),
-                                       static_cast<std::uint8_t>(m[i] + 1)}) {
+      for (const std::uint8_t value :
+           {std::uint8_t{0x00}, std::uint8_t{0xFF}, static_cast<std::uint8_t>(m[i] ^ 0x80),
+            static_cast<std::uint8_t>(m[i] + 1)}) {
         auto copy = m;
         copy[i] = value;
         (void)decode_bytes(copy);
@@ -228,7 +239,8 @@ TEST_CASE("bad version is refused by every decoder") {
       MessageView view;
       CHECK(parse_message(m, view) == Errc::unsupported_version);
       // A view framed by the lexer (which does not check versions).
-      view.header = read_message_header(std::span<const std::uint8_t>(m).first<kMessageHeaderSize>());
+      view.header =
+          read_message_header(std::span<const std::uint8_t>(m).first<kMessageHeaderSize>());
       view.bytes = m;
       const auto ec = decode_any(view);
       if (view.header.type == MessageType::custom_message || is_status_message(view.header.type) ||
@@ -276,14 +288,15 @@ TEST_CASE("TagReportData structural errors") {
   CHECK(decode_report(report_with(plus(kEpc96, {0x01, 0x5D, 0x00, 0x20, 0x00, 0x00}))) ==
         Errc::parameter_overruns_parent);
   // EPCData claiming 96 bits but carrying 2 bytes.
-  CHECK(decode_report(report_with({0x00, 0xF1, 0x00, 0x08, 0x00, 0x60, 0xAA, 0xBB})) == Errc::field_truncated);
+  CHECK(decode_report(report_with({0x00, 0xF1, 0x00, 0x08, 0x00, 0x60, 0xAA, 0xBB})) ==
+        Errc::field_truncated);
   // EPCData of 63 bytes: longer than any Gen2 EPC.
   std::vector<std::uint8_t> huge = {0x00, 0xF1, 0x00, 4 + 2 + 63, 0x01, 0xF8};
   huge.resize(huge.size() + 63, 0xEE);
   CHECK(decode_report(report_with(huge)) == Errc::value_too_large);
   // C1G2ReadOpSpecResult whose word count runs past its end.
-  CHECK(decode_report(report_with(plus(kEpc96, {0x01, 0x5D, 0x00, 0x0B, 0x00, 0x00, 0x01, 0x00, 0x05, 0xAA, 0xBB}))) ==
-        Errc::field_truncated);
+  CHECK(decode_report(report_with(plus(kEpc96, {0x01, 0x5D, 0x00, 0x0B, 0x00, 0x00, 0x01, 0x00,
+                                                0x05, 0xAA, 0xBB}))) == Errc::field_truncated);
   // A TV at the top level of RO_ACCESS_REPORT.
   std::vector<std::uint8_t> top;
   MessageWriter w(top, MessageType::ro_access_report, 1);
@@ -384,7 +397,8 @@ TEST_CASE("status messages: missing status, deep ParameterError nesting") {
   LlrpStatus too_deep;
   too_deep.parameter_errors.resize(kMaxParameterErrorDepth + 1);
   out.clear();
-  CHECK(encode_status_message(out, MessageType::error_message, 1, too_deep) == Errc::nesting_too_deep);
+  CHECK(encode_status_message(out, MessageType::error_message, 1, too_deep) ==
+        Errc::nesting_too_deep);
   CHECK(out.empty());
 }
 
@@ -393,13 +407,15 @@ TEST_CASE("the error category names itself and every code") {
   CHECK(std::string(ec.category().name()) == "llrp");
   CHECK(ec.message() == "parameter length overruns its parent");
   for (int i = 1; i <= static_cast<int>(Errc::nesting_too_deep); ++i) {
-    CHECK(std::error_code(i, llrp_category()).message().find("unknown llrp error") == std::string::npos);
+    CHECK(std::error_code(i, llrp_category()).message().find("unknown llrp error") ==
+          std::string::npos);
   }
   CHECK(std::error_code(999, llrp_category()).message() == "unknown llrp error 999");
 }
 
 TEST_CASE("every fuzz seed frames and decodes") {
-  const std::filesystem::path dir = std::filesystem::path(GARITA_TEST_DATA) / ".." / "fuzz" / "corpus" / "llrp";
+  const std::filesystem::path dir =
+      std::filesystem::path(GARITA_TEST_DATA) / ".." / "fuzz" / "corpus" / "llrp";
   std::size_t files = 0;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
     INFO(entry.path().string());
@@ -429,9 +445,11 @@ TEST_CASE("random multi-byte corruption never crashes (deterministic, bounded)")
     for (int round = 0; round < 300; ++round) {
       auto copy = m;
       const int edits = 1 + static_cast<int>(next() % 4);
-      for (int e = 0; e < edits; ++e) copy[next() % copy.size()] = static_cast<std::uint8_t>(next());
+      for (int e = 0; e < edits; ++e)
+        copy[next() % copy.size()] = static_cast<std::uint8_t>(next());
       if (next() % 4 == 0 && copy.size() > kMessageHeaderSize) {
-        copy = truncated_copy(copy, kMessageHeaderSize + next() % (copy.size() - kMessageHeaderSize));
+        copy =
+            truncated_copy(copy, kMessageHeaderSize + next() % (copy.size() - kMessageHeaderSize));
       }
       (void)decode_bytes(copy);
     }
@@ -450,8 +468,9 @@ TEST_CASE("the whole corpus as one stream, split at random points, frames identi
     while (at < stream.size()) {
       state = state * 6364136223846793005ull + 1442695040888963407ull;
       const std::size_t n = std::min<std::size_t>(1 + (state >> 33) % 300, stream.size() - at);
-      REQUIRE_FALSE(lexer.feed(std::span(stream).subspan(at, n),
-                               [&](const MessageView& v) { got.emplace_back(v.bytes.begin(), v.bytes.end()); }));
+      REQUIRE_FALSE(lexer.feed(std::span(stream).subspan(at, n), [&](const MessageView& v) {
+        got.emplace_back(v.bytes.begin(), v.bytes.end());
+      }));
       at += n;
     }
     CHECK(got == messages);

@@ -24,7 +24,7 @@ std::vector<Parameter> walk(const std::vector<std::uint8_t>& bytes, std::error_c
 TEST_CASE("every LLRP 1.1 TV type has its size; others are unknown") {
   // Sizes from LLRP 1.1 §17.2 (field types of each TV parameter).
   const std::vector<std::pair<int, std::size_t>> sizes = {
-      {1, 2},  {2, 8},  {3, 8},  {4, 8},  {5, 8},  {6, 1},  {7, 2},  {8, 2},  {9, 4},  {10, 2},
+      {1, 2},  {2, 8},  {3, 8},   {4, 8},  {5, 8},  {6, 1},  {7, 2},  {8, 2},  {9, 4},  {10, 2},
       {11, 2}, {12, 2}, {13, 12}, {14, 2}, {15, 2}, {16, 4}, {17, 2}, {18, 4}, {19, 2}, {20, 2}};
   for (const auto& [type, size] : sizes) {
     INFO("TV type " << type);
@@ -36,10 +36,10 @@ TEST_CASE("every LLRP 1.1 TV type has its size; others are unknown") {
 
 TEST_CASE("walker: TV and TLV parameters side by side") {
   const std::vector<std::uint8_t> bytes = {
-      0x81, 0x00, 0x03,                          // AntennaID 3
-      0x86, 0xC8,                                // PeakRSSI -56
-      0x00, 0xF1, 0x00, 0x08, 0x00, 0x10, 0xAB, 0xCD,  // EPCData 16 bits
-      0x8D, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,     // EPC-96
+      0x81, 0x00, 0x03,                                                  // AntennaID 3
+      0x86, 0xC8,                                                        // PeakRSSI -56
+      0x00, 0xF1, 0x00, 0x08, 0x00, 0x10, 0xAB, 0xCD,                    // EPCData 16 bits
+      0x8D, 1,    2,    3,    4,    5,    6,    7,    8, 9, 10, 11, 12,  // EPC-96
   };
   std::error_code ec;
   const auto ps = walk(bytes, ec);
@@ -60,8 +60,9 @@ TEST_CASE("walker: TV and TLV parameters side by side") {
 
 TEST_CASE("walker: Custom parameters expose vendor and subtype and are skippable by length") {
   const std::vector<std::uint8_t> bytes = {
-      0x03, 0xFF, 0x00, 0x10, 0x00, 0x00, 0x65, 0x1A, 0x00, 0x00, 0x00, 0x37, 0x00, 0x01, 0xE2, 0x80,  // Impinj 55
-      0x01, 0xF4, 0x00, 0x06, 0xAA, 0xBB,  // unknown TLV 500, 2 bytes
+      0x03, 0xFF, 0x00, 0x10, 0x00, 0x00, 0x65, 0x1A,
+      0x00, 0x00, 0x00, 0x37, 0x00, 0x01, 0xE2, 0x80,  // Impinj 55
+      0x01, 0xF4, 0x00, 0x06, 0xAA, 0xBB,              // unknown TLV 500, 2 bytes
       0x81, 0x00, 0x01,
   };
   std::error_code ec;
@@ -97,10 +98,19 @@ TEST_CASE("walker: malformed input is an error, never a read past the end") {
       {"unknown TV type", {0x81, 0x00, 0x01, 0x95, 0x00, 0x00}, Errc::unknown_tv_type, 1},
       {"TV cut short", {0x82, 0x00, 0x00, 0x00}, Errc::parameter_truncated, 0},
       {"TLV header cut short", {0x81, 0x00, 0x01, 0x00, 0xF1, 0x00}, Errc::parameter_truncated, 1},
-      {"TLV overruns parent", {0x00, 0xF1, 0x00, 0x09, 0x00, 0x08, 0xAA, 0xBB}, Errc::parameter_overruns_parent, 0},
-      {"TLV length below header", {0x00, 0xF1, 0x00, 0x03, 0x00}, Errc::parameter_length_too_small, 0},
+      {"TLV overruns parent",
+       {0x00, 0xF1, 0x00, 0x09, 0x00, 0x08, 0xAA, 0xBB},
+       Errc::parameter_overruns_parent,
+       0},
+      {"TLV length below header",
+       {0x00, 0xF1, 0x00, 0x03, 0x00},
+       Errc::parameter_length_too_small,
+       0},
       {"TLV length zero", {0x00, 0xF1, 0x00, 0x00}, Errc::parameter_length_too_small, 0},
-      {"Custom without vendor/subtype", {0x03, 0xFF, 0x00, 0x08, 0, 0, 0x65, 0x1A}, Errc::parameter_length_too_small, 0},
+      {"Custom without vendor/subtype",
+       {0x03, 0xFF, 0x00, 0x08, 0, 0, 0x65, 0x1A},
+       Errc::parameter_length_too_small,
+       0},
       {"TLV with a TV type number", {0x00, 0x0D, 0x00, 0x04}, Errc::reserved_parameter_type, 0},
   };
   for (const Case& c : cases) {

@@ -50,7 +50,8 @@ RoSpec lane_rospec() {
   AntennaConfiguration ac;
   ac.antenna_id = 0;
   ac.rf_transmitter = RfTransmitter{1, 0, 81};
-  ac.c1g2_inventory_command = C1G2InventoryCommand{false, C1G2RfControl{1002, 0}, C1G2SingulationControl{1, 32, 0}};
+  ac.c1g2_inventory_command =
+      C1G2InventoryCommand{false, C1G2RfControl{1002, 0}, C1G2SingulationControl{1, 32, 0}};
   ips.antenna_configurations.push_back(ac);
   ai.inventory_parameter_specs.push_back(ips);
   spec.ai_specs.push_back(ai);
@@ -91,7 +92,8 @@ AccessSpec tid_access_spec() {
 
 TagReport full_tag(std::uint8_t seed) {
   TagReport t;
-  const std::uint8_t epc[12] = {0x30, 0x08, 0x33, 0xB2, 0xDD, 0xD9, 0x06, 0xC0, 0x00, 0x00, 0x00, seed};
+  const std::uint8_t epc[12] = {0x30, 0x08, 0x33, 0xB2, 0xDD, 0xD9,
+                                0x06, 0xC0, 0x00, 0x00, 0x00, seed};
   t.epc.assign(epc, 96);
   t.antenna_id = 2;
   t.peak_rssi_dbm = static_cast<std::int8_t>(-40 - seed % 30);
@@ -109,7 +111,8 @@ TagReport full_tag(std::uint8_t seed) {
   t.xpc_w1 = 0x0200;
   t.xpc_w2 = 0x0001;
   t.crc = 0xBEEF;
-  const std::uint8_t tid[12] = {0xE2, 0x80, 0x11, 0x60, 0x20, 0x00, 0x12, 0x34, 0x56, 0x78, 0x9A, seed};
+  const std::uint8_t tid[12] = {0xE2, 0x80, 0x11, 0x60, 0x20, 0x00,
+                                0x12, 0x34, 0x56, 0x78, 0x9A, seed};
   t.read_results[0].result = C1G2ReadResult::success;
   t.read_results[0].op_spec_id = 11;
   t.read_results[0].data.assign(tid);
@@ -142,11 +145,13 @@ void check_same_tag(const TagReport& a, const TagReport& b) {
   for (std::size_t i = 0; i < a.read_result_count; ++i) {
     CHECK(a.read_results[i].result == b.read_results[i].result);
     CHECK(a.read_results[i].op_spec_id == b.read_results[i].op_spec_id);
-    CHECK(garita::to_hex(a.read_results[i].data.bytes()) == garita::to_hex(b.read_results[i].data.bytes()));
+    CHECK(garita::to_hex(a.read_results[i].data.bytes()) ==
+          garita::to_hex(b.read_results[i].data.bytes()));
   }
   REQUIRE(a.impinj_serialized_tid.has_value() == b.impinj_serialized_tid.has_value());
   if (a.impinj_serialized_tid) {
-    CHECK(garita::to_hex(a.impinj_serialized_tid->bytes()) == garita::to_hex(b.impinj_serialized_tid->bytes()));
+    CHECK(garita::to_hex(a.impinj_serialized_tid->bytes()) ==
+          garita::to_hex(b.impinj_serialized_tid->bytes()));
   }
 }
 
@@ -157,9 +162,10 @@ TEST_CASE("header-only messages: byte-exact and round trip") {
   REQUIRE_FALSE(encode_empty_message(out, MessageType::keepalive_ack, 5));
   // 000 | 001 | 0001001000 (72), length 10, id 5 (LLRP 1.1 §17.1.1).
   CHECK(hex(out) == "04480000000A00000005");
-  for (const MessageType t : {MessageType::keepalive, MessageType::keepalive_ack, MessageType::enable_events_and_reports,
-                              MessageType::close_connection, MessageType::get_report, MessageType::get_rospecs,
-                              MessageType::get_accessspecs, MessageType::get_supported_version}) {
+  for (const MessageType t :
+       {MessageType::keepalive, MessageType::keepalive_ack, MessageType::enable_events_and_reports,
+        MessageType::close_connection, MessageType::get_report, MessageType::get_rospecs,
+        MessageType::get_accessspecs, MessageType::get_supported_version}) {
     out.clear();
     REQUIRE_FALSE(encode_empty_message(out, t, 42, ProtocolVersion::v1_1));
     const MessageView m = frame(out);
@@ -175,14 +181,18 @@ TEST_CASE("status messages carry LLRPStatus with nested errors") {
   status.code = StatusCode::m_parameter_error;
   status.error_description = "bad ROSpec";
   status.field_error = FieldError{2, StatusCode::a_out_of_range};
-  status.parameter_errors.push_back(ParameterError{177, StatusCode::p_parameter_error, std::nullopt});
-  status.parameter_errors.push_back(ParameterError{183, StatusCode::p_field_error, FieldError{0, StatusCode::a_invalid}});
+  status.parameter_errors.push_back(
+      ParameterError{177, StatusCode::p_parameter_error, std::nullopt});
+  status.parameter_errors.push_back(
+      ParameterError{183, StatusCode::p_field_error, FieldError{0, StatusCode::a_invalid}});
   for (const MessageType t :
-       {MessageType::close_connection_response, MessageType::set_reader_config_response, MessageType::add_rospec_response,
-        MessageType::delete_rospec_response, MessageType::start_rospec_response, MessageType::stop_rospec_response,
-        MessageType::enable_rospec_response, MessageType::disable_rospec_response, MessageType::add_accessspec_response,
-        MessageType::delete_accessspec_response, MessageType::enable_accessspec_response,
-        MessageType::disable_accessspec_response, MessageType::error_message}) {
+       {MessageType::close_connection_response, MessageType::set_reader_config_response,
+        MessageType::add_rospec_response, MessageType::delete_rospec_response,
+        MessageType::start_rospec_response, MessageType::stop_rospec_response,
+        MessageType::enable_rospec_response, MessageType::disable_rospec_response,
+        MessageType::add_accessspec_response, MessageType::delete_accessspec_response,
+        MessageType::enable_accessspec_response, MessageType::disable_accessspec_response,
+        MessageType::error_message}) {
     std::vector<std::uint8_t> out;
     REQUIRE_FALSE(encode_status_message(out, t, 9, status));
     LlrpStatus decoded;
@@ -223,12 +233,14 @@ TEST_CASE("GET_READER_CAPABILITIES and its response") {
   CHECK(req == CapabilitiesRequest::all);
 
   ReaderCapabilities caps;
-  caps.general = GeneralDeviceCapabilities{4, true, true, 25882, 2001002, "7.6.0.240", {{1, 0}, {2, 10}}, 4, 4};
+  caps.general = GeneralDeviceCapabilities{
+      4, true, true, 25882, 2001002, "7.6.0.240", {{1, 0}, {2, 10}}, 4, 4};
   caps.llrp = LlrpCapabilities{false, true, false, true, true, 1, 0, 1, 32, 1, 508, 8};
   RegulatoryCapabilities reg;
   reg.country_code = 840;
   reg.communications_standard = 1;
-  for (std::uint16_t i = 1; i <= 3; ++i) reg.transmit_power_levels.push_back({i, static_cast<std::int16_t>(1000 + 25 * i)});
+  for (std::uint16_t i = 1; i <= 3; ++i)
+    reg.transmit_power_levels.push_back({i, static_cast<std::int16_t>(1000 + 25 * i)});
   reg.hopping = true;
   reg.hop_tables.push_back(FrequencyHopTable{1, {902750, 903250, 927250}});
   reg.rf_modes.push_back(C1G2RfMode{1002, true, true, 2, 0, 3, 160000, 1500, 20000, 20000, 0});
@@ -253,15 +265,18 @@ TEST_CASE("GET_READER_CONFIG, SET_READER_CONFIG and GET_READER_CONFIG_RESPONSE")
   SetReaderConfig set;
   set.reset_to_factory_default = true;
   set.config.keepalive_spec = KeepaliveSpec{KeepaliveTrigger::periodic, 10000};
-  set.config.reader_event_notification_spec = ReaderEventNotificationSpec{
-      {{ReaderEventType::ro_spec_event, true}, {ReaderEventType::antenna_event, true},
-       {ReaderEventType::reader_exception_event, true}, {ReaderEventType::upon_hopping_to_next_channel, false}}};
+  set.config.reader_event_notification_spec =
+      ReaderEventNotificationSpec{{{ReaderEventType::ro_spec_event, true},
+                                   {ReaderEventType::antenna_event, true},
+                                   {ReaderEventType::reader_exception_event, true},
+                                   {ReaderEventType::upon_hopping_to_next_channel, false}}};
   set.config.ro_report_spec = lane_rospec().report_spec;
   set.config.access_report_spec = AccessReportSpec{AccessReportTrigger::end_of_access_spec};
   set.config.gpo_write_data = {{1, true}, {2, false}};  // lane light: green on, red off
   set.config.events_and_reports = EventsAndReports{false};
   set.config.antenna_properties = {{true, 1, 600}};
-  set.config.antenna_configurations.push_back(lane_rospec().ai_specs[0].inventory_parameter_specs[0].antenna_configurations[0]);
+  set.config.antenna_configurations.push_back(
+      lane_rospec().ai_specs[0].inventory_parameter_specs[0].antenna_configurations[0]);
   set.config.gpi_port_states = {{1, true, GpiState::unknown}};
   out.clear();
   REQUIRE_FALSE(encode_set_reader_config(out, 3, set));
@@ -276,7 +291,8 @@ TEST_CASE("GET_READER_CONFIG, SET_READER_CONFIG and GET_READER_CONFIG_RESPONSE")
 
   GetReaderConfigResponse response;
   response.config = set.config;
-  response.config.identification = Identification{IdentificationType::mac_address, {0, 0x16, 0x25, 0xFF, 0xFE, 0x12, 0x34, 0x56}};
+  response.config.identification = Identification{IdentificationType::mac_address,
+                                                  {0, 0x16, 0x25, 0xFF, 0xFE, 0x12, 0x34, 0x56}};
   response.config.llrp_configuration_state_value = 0xDEADBEEF;
   out.clear();
   REQUIRE_FALSE(encode_get_reader_config_response(out, 2, response));
@@ -293,7 +309,10 @@ TEST_CASE("a minimal SET_READER_CONFIG is byte-exact") {
   REQUIRE_FALSE(encode_set_reader_config(out, 4, set));
   // type 3; ResetToFactoryDefault 0 + 7 reserved; KeepaliveSpec (220) 0x00DC
   // len 9: periodic, 5000 ms; GPOWriteData (219) 0x00DB len 7: port 1, data 1.
-  CHECK(hex(out) == "04030000001B0000000400" "00DC00090100001388" "00DB0007000180");
+  CHECK(hex(out) ==
+        "04030000001B0000000400"
+        "00DC00090100001388"
+        "00DB0007000180");
 }
 
 TEST_CASE("ADD_ROSPEC round trip and the ROSpec commands") {
@@ -305,14 +324,18 @@ TEST_CASE("ADD_ROSPEC round trip and the ROSpec commands") {
   CHECK(back == spec);
 
   RoSpec gpi = spec;
-  gpi.start_trigger = RoSpecStartTrigger{RoSpecStartTriggerType::gpi, std::nullopt, GpiTriggerValue{1, true, 0}};
-  gpi.stop_trigger = RoSpecStopTrigger{RoSpecStopTriggerType::gpi_with_timeout, 0, GpiTriggerValue{1, false, 30000}};
-  gpi.ai_specs[0].stop_trigger = AiSpecStopTrigger{AiSpecStopTriggerType::tag_observation, 0, std::nullopt,
-                                                   TagObservationTrigger{1, 0, 0, 500, 5000}};
+  gpi.start_trigger =
+      RoSpecStartTrigger{RoSpecStartTriggerType::gpi, std::nullopt, GpiTriggerValue{1, true, 0}};
+  gpi.stop_trigger = RoSpecStopTrigger{RoSpecStopTriggerType::gpi_with_timeout, 0,
+                                       GpiTriggerValue{1, false, 30000}};
+  gpi.ai_specs[0].stop_trigger =
+      AiSpecStopTrigger{AiSpecStopTriggerType::tag_observation, 0, std::nullopt,
+                        TagObservationTrigger{1, 0, 0, 500, 5000}};
   gpi.report_spec.reset();
   RoSpec periodic = spec;
-  periodic.start_trigger = RoSpecStartTrigger{RoSpecStartTriggerType::periodic,
-                                              PeriodicTriggerValue{100, 1000, 1'700'000'000'000'000ull}, std::nullopt};
+  periodic.start_trigger =
+      RoSpecStartTrigger{RoSpecStartTriggerType::periodic,
+                         PeriodicTriggerValue{100, 1000, 1'700'000'000'000'000ull}, std::nullopt};
   periodic.stop_trigger = RoSpecStopTrigger{RoSpecStopTriggerType::duration, 800, std::nullopt};
   for (const RoSpec& s : {gpi, periodic}) {
     out.clear();
@@ -322,14 +345,16 @@ TEST_CASE("ADD_ROSPEC round trip and the ROSpec commands") {
     CHECK(b == s);
   }
 
-  for (const MessageType t : {MessageType::delete_rospec, MessageType::start_rospec, MessageType::stop_rospec,
-                              MessageType::enable_rospec, MessageType::disable_rospec}) {
+  for (const MessageType t :
+       {MessageType::delete_rospec, MessageType::start_rospec, MessageType::stop_rospec,
+        MessageType::enable_rospec, MessageType::disable_rospec}) {
     out.clear();
     REQUIRE_FALSE(encode_rospec_command(out, t, 6, 1));
     std::uint32_t id = 0;
     REQUIRE_FALSE(decode_rospec_command(frame(out), t, id));
     CHECK(id == 1);
-    CHECK(decode_rospec_command(frame(out), MessageType::add_rospec, id) == Errc::wrong_message_type);
+    CHECK(decode_rospec_command(frame(out), MessageType::add_rospec, id) ==
+          Errc::wrong_message_type);
   }
   out.clear();
   REQUIRE_FALSE(encode_rospec_command(out, MessageType::enable_rospec, 6, 1));
@@ -513,7 +538,10 @@ TEST_CASE("READER_EVENT_NOTIFICATION round trip, every event kind") {
   out.clear();
   REQUIRE_FALSE(encode_reader_event_notification(out, 0, uptime));
   // Byte-identical to the real reader's capture (sllurp issue 160).
-  CHECK(hex(out) == "043F000000200000000000F60016008100" "0C00000000DA3C043D0100000600" "00");
+  CHECK(hex(out) ==
+        "043F000000200000000000F60016008100"
+        "0C00000000DA3C043D0100000600"
+        "00");
 }
 
 TEST_CASE("IMPINJ_ENABLE_EXTENSIONS and its response") {
@@ -543,7 +571,8 @@ TEST_CASE("messages encoded back to back frame cleanly through the lexer") {
   REQUIRE_FALSE(encode_empty_message(stream, MessageType::keepalive_ack, 5));
   std::vector<std::uint32_t> ids;
   FrameLexer lexer;
-  REQUIRE_FALSE(lexer.feed(stream, [&](const MessageView& m) { ids.push_back(m.header.message_id); }));
+  REQUIRE_FALSE(
+      lexer.feed(stream, [&](const MessageView& m) { ids.push_back(m.header.message_id); }));
   CHECK(ids == std::vector<std::uint32_t>{1, 2, 3, 4, 5});
 }
 

@@ -1,12 +1,12 @@
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 #include "garita/common/Errc.hpp"
@@ -64,7 +64,8 @@ TEST_CASE("behaviour and direction names round-trip") {
   CHECK(behaviours_to_string(behaviour::lingerer | behaviour::shielded) == "lingerer|shielded");
   CHECK(behaviours_to_string(behaviour::step_back | behaviour::counter_flow | behaviour::group |
                              behaviour::extra_tag) == "step_back|counter_flow|group|extra_tag");
-  for (std::uint32_t f = 0; f < 64; ++f) CHECK(behaviours_from_string(behaviours_to_string(f)) == f);
+  for (std::uint32_t f = 0; f < 64; ++f)
+    CHECK(behaviours_from_string(behaviours_to_string(f)) == f);
   CHECK_FALSE(behaviours_from_string("lingerer|dancing"));
   CHECK_FALSE(behaviours_from_string(""));
   CHECK(to_string(Direction::exit_to_entry) == "exit_to_entry");
@@ -153,8 +154,8 @@ TEST_CASE("the ground-truth CSV is written and parsed back unchanged") {
 
 TEST_CASE("bad ground-truth CSV is reported with file and line") {
   const std::string pre = ground_truth_csv_preamble();
-  const auto header_line =
-      static_cast<std::size_t>(std::count(pre.begin(), pre.end(), '\n'));  // the header's line number
+  const auto header_line = static_cast<std::size_t>(
+      std::count(pre.begin(), pre.end(), '\n'));  // the header's line number
   std::vector<GroundTruthRecord> out;
   std::string error;
 

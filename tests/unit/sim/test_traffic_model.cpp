@@ -164,7 +164,8 @@ TEST_CASE("readers hop over 50 channels with a 400 ms dwell") {
       const std::int64_t start = hi + k * dwell;
       const auto ch = m.channel_at(reader, start);
       steady = steady && ch >= 1 && ch <= 50 && m.channel_at(reader, start + dwell - 1) == ch &&
-               m.channel_at(reader, start - 1) != ch && m.channel_at(reader, start + 50 * dwell) == ch;
+               m.channel_at(reader, start - 1) != ch &&
+               m.channel_at(reader, start + 50 * dwell) == ch;
       if (k < 50) cycle.insert(ch);
     }
     CHECK(steady);
@@ -178,7 +179,8 @@ TEST_CASE("readers hop over 50 channels with a 400 ms dwell") {
   CHECK(same < 10);
   // And every read carries its reader's channel of the moment.
   bool consistent = true;
-  while (auto o = m.next()) consistent = consistent && o->channel_index == m.channel_at(o->reader, o->time_us);
+  while (auto o = m.next())
+    consistent = consistent && o->channel_index == m.channel_at(o->reader, o->time_us);
   CHECK(consistent);
 }
 
@@ -539,7 +541,8 @@ TEST_CASE("extra tags, groups and the document mix") {
   std::vector<std::int64_t> group_arrivals;
   for (const auto& [id, recs] : per) {
     // (A companion due after arrivals end never comes: skip the last second.)
-    if ((recs[0]->behaviours & behaviour::group) && recs[0]->arrival_us < (3 * 3600 - 1) * kSecond) {
+    if ((recs[0]->behaviours & behaviour::group) &&
+        recs[0]->arrival_us < (3 * 3600 - 1) * kSecond) {
       group_arrivals.push_back(recs[0]->arrival_us);
     }
   }
@@ -547,8 +550,8 @@ TEST_CASE("extra tags, groups and the document mix") {
   REQUIRE(group_arrivals.size() > 100);
   for (std::size_t i = 0; i < group_arrivals.size(); ++i) {
     const bool near_prev = i > 0 && group_arrivals[i] - group_arrivals[i - 1] <= 800'000;
-    const bool near_next = i + 1 == group_arrivals.size() ||
-                           group_arrivals[i + 1] - group_arrivals[i] <= 800'000;
+    const bool near_next =
+        i + 1 == group_arrivals.size() || group_arrivals[i + 1] - group_arrivals[i] <= 800'000;
     CHECK((near_prev || near_next));
   }
   // Mexican Nationals lane: BCC dominates (weight 0.80).

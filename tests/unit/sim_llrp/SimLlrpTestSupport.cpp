@@ -44,7 +44,8 @@ void Harness::send(const std::vector<std::uint8_t>& bytes) {
 std::vector<Written> Harness::drain() {
   std::vector<Written> out;
   while (auto m = engine.pop_outgoing()) {
-    if (m->kind == OutgoingMessage::Kind::report) engine.on_report_written(*m, now_, engine.connection_number());
+    if (m->kind == OutgoingMessage::Kind::report)
+      engine.on_report_written(*m, now_, engine.connection_number());
     out.push_back({std::move(*m)});
   }
   return out;
@@ -86,7 +87,8 @@ void Harness::add_accessspec(const codec::AccessSpec& spec) {
 
 void Harness::enable_accessspec(std::uint32_t id) {
   std::vector<std::uint8_t> b;
-  REQUIRE_FALSE(codec::encode_accessspec_command(b, codec::MessageType::enable_accessspec, next_id(), id));
+  REQUIRE_FALSE(
+      codec::encode_accessspec_command(b, codec::MessageType::enable_accessspec, next_id(), id));
   REQUIRE(request_status(b).ok());
 }
 
@@ -112,13 +114,32 @@ TagObservation Harness::read(std::uint16_t antenna, std::uint32_t tag, std::int6
   r.rssi_cdbm = -5500;
   r.peak_rssi_dbm = -55;
   r.epc_len = 12;
-  const std::uint8_t epc[12] = {0xE2, 0xC0, 0xDE, 0x01, 0, 0, 0, 0, static_cast<std::uint8_t>(tag >> 24),
-                                static_cast<std::uint8_t>(tag >> 16), static_cast<std::uint8_t>(tag >> 8),
+  const std::uint8_t epc[12] = {0xE2,
+                                0xC0,
+                                0xDE,
+                                0x01,
+                                0,
+                                0,
+                                0,
+                                0,
+                                static_cast<std::uint8_t>(tag >> 24),
+                                static_cast<std::uint8_t>(tag >> 16),
+                                static_cast<std::uint8_t>(tag >> 8),
                                 static_cast<std::uint8_t>(tag)};
   std::copy(std::begin(epc), std::end(epc), r.epc.begin());
   r.tid_len = 12;
-  const std::uint8_t tid[12] = {0xE2, 0x80, 0x11, 0x60, 0x20, 0x00, 0x00, 0x00,
-                                0x00, 0x00, static_cast<std::uint8_t>(tag >> 8), static_cast<std::uint8_t>(tag)};
+  const std::uint8_t tid[12] = {0xE2,
+                                0x80,
+                                0x11,
+                                0x60,
+                                0x20,
+                                0x00,
+                                0x00,
+                                0x00,
+                                0x00,
+                                0x00,
+                                static_cast<std::uint8_t>(tag >> 8),
+                                static_cast<std::uint8_t>(tag)};
   std::copy(std::begin(tid), std::end(tid), r.tid.begin());
   return r;
 }
@@ -133,7 +154,8 @@ void Harness::advance(std::int64_t to_us) {
   engine.advance_to(now_);
 }
 
-codec::RoSpec lane_rospec(std::uint32_t id, std::uint16_t n, const codec::TagReportContentSelector& content,
+codec::RoSpec lane_rospec(std::uint32_t id, std::uint16_t n,
+                          const codec::TagReportContentSelector& content,
                           codec::RoSpecStartTriggerType start) {
   codec::RoSpec spec;
   spec.id = id;
@@ -169,7 +191,8 @@ std::vector<codec::TagReport> tag_reports(const std::vector<Written>& written) {
   std::vector<codec::TagReport> out;
   for (const auto& w : written) {
     if (w.message.type != codec::MessageType::ro_access_report) continue;
-    REQUIRE_FALSE(codec::for_each_tag_report(w.view(), [&out](const codec::TagReport& t) { out.push_back(t); }));
+    REQUIRE_FALSE(codec::for_each_tag_report(
+        w.view(), [&out](const codec::TagReport& t) { out.push_back(t); }));
   }
   return out;
 }

@@ -34,7 +34,8 @@ struct Written {
 
 class Harness {
  public:
-  explicit Harness(ReaderVendor vendor = ReaderVendor::generic, ReaderClock clock = ReaderClock::utc);
+  explicit Harness(ReaderVendor vendor = ReaderVendor::generic,
+                   ReaderClock clock = ReaderClock::utc);
 
   // Connects a client and checks the ConnectionAttemptEvent(Success) comes first.
   void connect();
@@ -71,9 +72,9 @@ class Harness {
 // The lane's ROSpec: immediate start (or null), null stop, one AISpec over
 // antennas 1 and 2 with a null stop trigger, a report every `n` tags with
 // the given content.
-hal::llrp::RoSpec lane_rospec(std::uint32_t id, std::uint16_t n,
-                              const hal::llrp::TagReportContentSelector& content,
-                              hal::llrp::RoSpecStartTriggerType start = hal::llrp::RoSpecStartTriggerType::immediate);
+hal::llrp::RoSpec lane_rospec(
+    std::uint32_t id, std::uint16_t n, const hal::llrp::TagReportContentSelector& content,
+    hal::llrp::RoSpecStartTriggerType start = hal::llrp::RoSpecStartTriggerType::immediate);
 // Reads MB 2 words 0-5 of every tag.
 hal::llrp::AccessSpec tid_access_spec(std::uint32_t id, std::uint16_t op_spec_id = 9);
 

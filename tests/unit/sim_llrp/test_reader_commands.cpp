@@ -45,7 +45,8 @@ codec::TagReportContentSelector antenna_only() {
 
 codec::ReaderCapabilities capabilities(Harness& h) {
   std::vector<std::uint8_t> b;
-  REQUIRE_FALSE(codec::encode_get_reader_capabilities(b, h.next_id(), codec::CapabilitiesRequest::all));
+  REQUIRE_FALSE(
+      codec::encode_get_reader_capabilities(b, h.next_id(), codec::CapabilitiesRequest::all));
   h.send(b);
   const auto out = h.drain();
   REQUIRE(out.size() == 1);
@@ -67,7 +68,8 @@ codec::GetRoSpecsResponse get_rospecs(Harness& h) {
 
 }  // namespace
 
-TEST_CASE("a client's first message is ConnectionAttemptEvent Success; a second client is refused") {
+TEST_CASE(
+    "a client's first message is ConnectionAttemptEvent Success; a second client is refused") {
   Harness h;
   h.connect();  // checks the event comes first
   const auto refusal = h.engine.refuse_connection(h.now());
@@ -75,24 +77,28 @@ TEST_CASE("a client's first message is ConnectionAttemptEvent Success; a second 
   REQUIRE_FALSE(codec::parse_message(refusal, m));
   codec::ReaderEventNotification event;
   REQUIRE_FALSE(codec::decode_reader_event_notification(m, event));
-  CHECK(event.connection_attempt == codec::ConnectionAttemptStatus::failed_client_initiated_connection_exists);
+  CHECK(event.connection_attempt ==
+        codec::ConnectionAttemptStatus::failed_client_initiated_connection_exists);
   CHECK(event.timestamp.microseconds == static_cast<std::uint64_t>(kT0));
   CHECK_FALSE(event.timestamp.is_uptime);
   // The connected client hears that someone tried.
   const auto out = h.drain();
   REQUIRE(out.size() == 1);
-  CHECK(event_of(out[0]).connection_attempt == codec::ConnectionAttemptStatus::another_connection_attempted);
+  CHECK(event_of(out[0]).connection_attempt ==
+        codec::ConnectionAttemptStatus::another_connection_attempted);
   CHECK(h.engine.counters().refused_connections == 1);
 }
 
-TEST_CASE("--clock uptime sends Uptime timestamps and says there is no UTC clock") {
+TEST_CASE(
+    "a reader without a wall clock (--clock uptime) sends Uptime and says it has no UTC clock") {
   Harness h(ReaderVendor::generic, ReaderClock::uptime);
   h.engine.connect(h.now());
   const auto out = h.drain();
   REQUIRE_FALSE(out.empty());
   const auto event = event_of(out.front());
   CHECK(event.timestamp.is_uptime);
-  CHECK(event.timestamp.microseconds == 3'600'000'000u);  // the harness boots the reader an hour before kT0
+  CHECK(event.timestamp.microseconds ==
+        3'600'000'000u);  // the harness boots the reader an hour before kT0
   CHECK_FALSE(capabilities(h).general->has_utc_clock);
 }
 
@@ -122,7 +128,8 @@ TEST_CASE("capabilities name the vendor, antennas and tables") {
 
   // RequestedData = 1: only GeneralDeviceCapabilities.
   std::vector<std::uint8_t> b;
-  REQUIRE_FALSE(codec::encode_get_reader_capabilities(b, 7, codec::CapabilitiesRequest::general_device_capabilities));
+  REQUIRE_FALSE(codec::encode_get_reader_capabilities(
+      b, 7, codec::CapabilitiesRequest::general_device_capabilities));
   generic.send(b);
   const auto out = generic.drain();
   REQUIRE(out.size() == 1);
@@ -203,7 +210,8 @@ TEST_CASE("ADD_ROSPEC is validated like a reader") {
   CHECK(h.engine.specs().ro_specs().size() <= 1);
 }
 
-TEST_CASE("an Impinj reader takes FastID only after IMPINJ_ENABLE_EXTENSIONS and holds one ROSpec") {
+TEST_CASE(
+    "an Impinj reader takes FastID only after IMPINJ_ENABLE_EXTENSIONS and holds one ROSpec") {
   Harness h(ReaderVendor::impinj);
   h.connect();
   auto spec = lane_rospec(1, 1, antenna_only());
@@ -226,7 +234,8 @@ TEST_CASE("ROSpec commands follow the Disabled/Inactive/Active state machine") {
   const auto start_disabled = h.request_status(rospec_command(h, MessageType::start_rospec, 1));
   CHECK(start_disabled.code == StatusCode::m_field_error);
   CHECK(start_disabled.error_description.find("Disabled") != std::string::npos);
-  CHECK(h.request_status(rospec_command(h, MessageType::stop_rospec, 1)).code == StatusCode::m_field_error);
+  CHECK(h.request_status(rospec_command(h, MessageType::stop_rospec, 1)).code ==
+        StatusCode::m_field_error);
 
   CHECK(h.request_status(rospec_command(h, MessageType::enable_rospec, 1)).ok());
   CHECK_FALSE(h.engine.inventorying());  // null start trigger: waits for START_ROSPEC
@@ -235,20 +244,23 @@ TEST_CASE("ROSpec commands follow the Disabled/Inactive/Active state machine") {
   CHECK(h.request_status(rospec_command(h, MessageType::start_rospec, 1)).ok());
   CHECK(h.engine.inventorying());
   CHECK(get_rospecs(h).ro_specs.at(0).current_state == codec::RoSpecState::active);
-  CHECK(h.request_status(rospec_command(h, MessageType::start_rospec, 1)).code == StatusCode::m_field_error);
+  CHECK(h.request_status(rospec_command(h, MessageType::start_rospec, 1)).code ==
+        StatusCode::m_field_error);
 
   CHECK(h.request_status(rospec_command(h, MessageType::stop_rospec, 1)).ok());
   CHECK_FALSE(h.engine.inventorying());
   CHECK(h.request_status(rospec_command(h, MessageType::disable_rospec, 1)).ok());
   CHECK(get_rospecs(h).ro_specs.at(0).current_state == codec::RoSpecState::disabled);
 
-  for (const MessageType t : {MessageType::enable_rospec, MessageType::disable_rospec, MessageType::delete_rospec,
-                              MessageType::start_rospec, MessageType::stop_rospec}) {
+  for (const MessageType t :
+       {MessageType::enable_rospec, MessageType::disable_rospec, MessageType::delete_rospec,
+        MessageType::start_rospec, MessageType::stop_rospec}) {
     const auto unknown = h.request_status(rospec_command(h, t, 42));
     CHECK(unknown.code == StatusCode::m_field_error);
     CHECK(unknown.error_description == "no ROSpec 42");
   }
-  CHECK(h.request_status(rospec_command(h, MessageType::start_rospec, 0)).code == StatusCode::m_field_error);
+  CHECK(h.request_status(rospec_command(h, MessageType::start_rospec, 0)).code ==
+        StatusCode::m_field_error);
   CHECK(h.request_status(rospec_command(h, MessageType::delete_rospec, 0)).ok());
   CHECK(h.engine.specs().ro_specs().empty());
 }
@@ -290,11 +302,13 @@ TEST_CASE("ADD_ACCESSSPEC is validated; AccessSpec commands check ids") {
     CHECK(s.error_description == "no AccessSpec 77");
   }
   std::vector<std::uint8_t> b;
-  REQUIRE_FALSE(codec::encode_accessspec_command(b, MessageType::enable_accessspec, h.next_id(), 3));
+  REQUIRE_FALSE(
+      codec::encode_accessspec_command(b, MessageType::enable_accessspec, h.next_id(), 3));
   CHECK(h.request_status(b).ok());
   CHECK(h.engine.specs().access_specs().at(0).spec.is_active);
   b.clear();
-  REQUIRE_FALSE(codec::encode_accessspec_command(b, MessageType::delete_accessspec, h.next_id(), 0));
+  REQUIRE_FALSE(
+      codec::encode_accessspec_command(b, MessageType::delete_accessspec, h.next_id(), 0));
   CHECK(h.request_status(b).ok());
   CHECK(h.engine.specs().access_specs().empty());
 }
@@ -349,7 +363,8 @@ TEST_CASE("SET_READER_CONFIG: factory reset, GPOs, keepalives") {
   CHECK(h.engine.counters().keepalives_sent == 4);
 
   b.clear();
-  REQUIRE_FALSE(codec::encode_empty_message(b, MessageType::keepalive_ack, out[0].message.message_id));
+  REQUIRE_FALSE(
+      codec::encode_empty_message(b, MessageType::keepalive_ack, out[0].message.message_id));
   h.send(b);
   CHECK(h.drain().empty());  // KEEPALIVE_ACK has no answer
   CHECK(h.engine.counters().keepalive_acks == 1);
@@ -375,7 +390,8 @@ TEST_CASE("SET_READER_CONFIG: factory reset, GPOs, keepalives") {
   codec::GetReaderConfigResponse config;
   REQUIRE_FALSE(codec::decode_get_reader_config_response(out[0].view(), config));
   CHECK(config.status.ok());
-  CHECK(config.config.keepalive_spec == codec::KeepaliveSpec{codec::KeepaliveTrigger::periodic, 1000});
+  CHECK(config.config.keepalive_spec ==
+        codec::KeepaliveSpec{codec::KeepaliveTrigger::periodic, 1000});
   CHECK(config.config.gpo_write_data.at(1) == codec::GpoWriteData{2, true});
   CHECK(config.config.antenna_properties.size() == 4);
   CHECK(config.config.antenna_properties.at(0).connected);
@@ -389,7 +405,8 @@ TEST_CASE("unsupported messages, versions and CLOSE_CONNECTION") {
   h.connect();
   SECTION("LLRP 1.1 messages get M_UnsupportedVersion") {
     std::vector<std::uint8_t> b;
-    REQUIRE_FALSE(codec::encode_empty_message(b, MessageType::get_supported_version, 55, codec::ProtocolVersion::v1_1));
+    REQUIRE_FALSE(codec::encode_empty_message(b, MessageType::get_supported_version, 55,
+                                              codec::ProtocolVersion::v1_1));
     h.send(b);
     const auto out = h.drain();
     REQUIRE(out.size() == 1);

@@ -245,7 +245,8 @@ TEST_CASE("the TID comes with a matching enabled AccessSpec reading MB 2, not ot
 
   SECTION("an AccessSpec bound to another antenna does not run") {
     std::vector<std::uint8_t> b;
-    REQUIRE_FALSE(codec::encode_accessspec_command(b, MessageType::delete_accessspec, h.next_id(), 0));
+    REQUIRE_FALSE(
+        codec::encode_accessspec_command(b, MessageType::delete_accessspec, h.next_id(), 0));
     REQUIRE(h.request_status(b).ok());
     auto spec = tid_access_spec(6, 9);
     spec.antenna_id = 2;
@@ -260,7 +261,8 @@ TEST_CASE("the TID comes with a matching enabled AccessSpec reading MB 2, not ot
   }
   SECTION("OperationCountValue deletes the AccessSpec after N executions") {
     std::vector<std::uint8_t> b;
-    REQUIRE_FALSE(codec::encode_accessspec_command(b, MessageType::delete_accessspec, h.next_id(), 0));
+    REQUIRE_FALSE(
+        codec::encode_accessspec_command(b, MessageType::delete_accessspec, h.next_id(), 0));
     REQUIRE(h.request_status(b).ok());
     auto spec = tid_access_spec(7, 9);
     spec.stop_trigger = codec::AccessSpecStopTriggerType::operation_count;
@@ -310,7 +312,8 @@ TEST_CASE("reads while not inventorying are not read, and logged") {
   CHECK(h.engine.counters().reads_not_read == 2);
 }
 
-TEST_CASE("reports wait in the buffer across a disconnect and follow the next ConnectionAttemptEvent") {
+TEST_CASE(
+    "reports wait in the buffer across a disconnect and follow the next ConnectionAttemptEvent") {
   Harness h;
   h.connect();
   h.add_rospec(lane_rospec(1, 1, everything()));
@@ -349,7 +352,8 @@ TEST_CASE("reports wait in the buffer across a disconnect and follow the next Co
     auto held = h.drain();
     REQUIRE(held.size() == 1);  // the ConnectionAttemptEvent only
     b.clear();
-    REQUIRE_FALSE(codec::encode_empty_message(b, MessageType::enable_events_and_reports, h.next_id()));
+    REQUIRE_FALSE(
+        codec::encode_empty_message(b, MessageType::enable_events_and_reports, h.next_id()));
     h.send(b);
     CHECK(tag_reports(h.drain()).size() == 1);
   }
@@ -379,8 +383,9 @@ TEST_CASE("ROSpec start/end and AISpec events are sent only when enabled") {
   Harness h;
   h.connect();
   codec::SetReaderConfig events;
-  events.config.reader_event_notification_spec = codec::ReaderEventNotificationSpec{
-      {{codec::ReaderEventType::ro_spec_event, true}, {codec::ReaderEventType::ai_spec_event, true}}};
+  events.config.reader_event_notification_spec =
+      codec::ReaderEventNotificationSpec{{{codec::ReaderEventType::ro_spec_event, true},
+                                          {codec::ReaderEventType::ai_spec_event, true}}};
   std::vector<std::uint8_t> b;
   REQUIRE_FALSE(codec::encode_set_reader_config(b, h.next_id(), events));
   REQUIRE(h.request_status(b).ok());
@@ -444,5 +449,6 @@ TEST_CASE("a TagObservationTrigger ends the AISpec after N distinct tags") {
   CHECK(h.engine.inventorying());
   h.observe(h.read(1, 2, h.now() + kMs));
   CHECK_FALSE(h.engine.inventorying());
-  CHECK(tag_reports(h.drain()).size() == 3);  // end of AISpec: everything buffered (AntennaID splits tag 1)
+  CHECK(tag_reports(h.drain()).size() ==
+        3);  // end of AISpec: everything buffered (AntennaID splits tag 1)
 }

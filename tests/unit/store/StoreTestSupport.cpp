@@ -32,7 +32,14 @@ Crossing make_crossing(std::string_view lane, std::uint64_t sequence, std::uint3
   c.lane_id = std::string(lane);
   c.sequence = sequence;
   c.port_code = "SYS";
-  const std::uint8_t epc[12] = {0xE2, 0x00, 0x34, 0x11, 0xB8, 0x02, 0x01, 0x16,
+  const std::uint8_t epc[12] = {0xE2,
+                                0x00,
+                                0x34,
+                                0x11,
+                                0xB8,
+                                0x02,
+                                0x01,
+                                0x16,
                                 static_cast<std::uint8_t>(card >> 24),
                                 static_cast<std::uint8_t>(card >> 16),
                                 static_cast<std::uint8_t>(card >> 8),

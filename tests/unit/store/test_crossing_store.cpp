@@ -67,25 +67,49 @@ TEST_CASE("store: a new file gets the schema and every PRAGMA takes effect") {
   CHECK(raw.integer("PRAGMA user_version") == garita::store::kSchemaVersion);
   for (const char* table : {"crossings", "crossing_conflicts", "tag_reads"}) {
     INFO(table);
-    CHECK(raw.integer(std::string("SELECT count(*) FROM sqlite_schema WHERE type='table' AND name='") +
-                      table + "'") == 1);
+    CHECK(raw.integer(
+              std::string("SELECT count(*) FROM sqlite_schema WHERE type='table' AND name='") +
+              table + "'") == 1);
   }
-  for (const char* index : {"crossings_by_time", "crossings_by_lane_time", "crossings_by_epc",
-                            "tag_reads_by_time"}) {
+  for (const char* index :
+       {"crossings_by_time", "crossings_by_lane_time", "crossings_by_epc", "tag_reads_by_time"}) {
     INFO(index);
-    CHECK(raw.integer(std::string("SELECT count(*) FROM sqlite_schema WHERE type='index' AND name='") +
-                      index + "'") == 1);
+    CHECK(raw.integer(
+              std::string("SELECT count(*) FROM sqlite_schema WHERE type='index' AND name='") +
+              index + "'") == 1);
   }
   // Every field of Crossing has a column.
-  for (const char* column :
-       {"lane_id", "sequence", "port_code", "epc", "epc_hex", "pc", "epc_uri", "epc_scheme", "tid",
-        "tid_hex", "tid_maker", "tid_model", "tid_serial", "document", "issuer_rule",
-        "first_seen_utc_us", "last_seen_utc_us", "time_source", "clock_offset_us",
-        "host_clock_synchronized", "read_count", "peak_rssi_cdbm", "antenna_mask", "direction",
-        "source", "created_at_us", "updated_at_us"}) {
+  for (const char* column : {"lane_id",
+                             "sequence",
+                             "port_code",
+                             "epc",
+                             "epc_hex",
+                             "pc",
+                             "epc_uri",
+                             "epc_scheme",
+                             "tid",
+                             "tid_hex",
+                             "tid_maker",
+                             "tid_model",
+                             "tid_serial",
+                             "document",
+                             "issuer_rule",
+                             "first_seen_utc_us",
+                             "last_seen_utc_us",
+                             "time_source",
+                             "clock_offset_us",
+                             "host_clock_synchronized",
+                             "read_count",
+                             "peak_rssi_cdbm",
+                             "antenna_mask",
+                             "direction",
+                             "source",
+                             "created_at_us",
+                             "updated_at_us"}) {
     INFO(column);
-    CHECK(raw.integer(std::string("SELECT count(*) FROM pragma_table_info('crossings') WHERE name='") +
-                      column + "'") == 1);
+    CHECK(raw.integer(
+              std::string("SELECT count(*) FROM pragma_table_info('crossings') WHERE name='") +
+              column + "'") == 1);
   }
 
   // Reopening an up-to-date file changes nothing.
@@ -631,8 +655,8 @@ TEST_CASE("store: raw-read capture when enabled has bounded retention") {
     r.seen_count = 2;
     return r;
   };
-  std::vector<garita::TagRead> reads{read_at(now - 2 * hour, 1), read_at(now - 30 * 60'000'000LL, 2),
-                                     read_at(now, 3)};
+  std::vector<garita::TagRead> reads{read_at(now - 2 * hour, 1),
+                                     read_at(now - 30 * 60'000'000LL, 2), read_at(now, 3)};
   REQUIRE_FALSE(store.record_reads(reads, now));
   std::vector<garita::TagRead> got;
   REQUIRE_FALSE(store.list_reads(10, got));

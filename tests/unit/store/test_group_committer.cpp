@@ -79,7 +79,8 @@ TEST_CASE("committer: many crossings go in few transactions") {
   }));
   entered.get_future().wait();
   for (std::uint64_t i = 1; i <= kCount; ++i) {
-    REQUIRE_FALSE(gc.submit(make_crossing("P01", i, static_cast<std::uint32_t>(i)), results.callback(i)));
+    REQUIRE_FALSE(
+        gc.submit(make_crossing("P01", i, static_cast<std::uint32_t>(i)), results.callback(i)));
   }
   release.set_value();
   REQUIRE_FALSE(gc.flush(10s));
@@ -89,7 +90,8 @@ TEST_CASE("committer: many crossings go in few transactions") {
   CHECK(m.batch_size.min() == 952);
   // Part two: a steady stream still shares transactions (gather window).
   for (std::uint64_t i = kCount + 1; i <= 2 * kCount; ++i) {
-    REQUIRE_FALSE(gc.submit(make_crossing("P01", i, static_cast<std::uint32_t>(i)), results.callback(i)));
+    REQUIRE_FALSE(
+        gc.submit(make_crossing("P01", i, static_cast<std::uint32_t>(i)), results.callback(i)));
   }
   REQUIRE_FALSE(gc.flush(10s));
   m = gc.metrics();
@@ -130,8 +132,9 @@ TEST_CASE("committer: on_committed runs only after COMMIT (another connection se
         return;
       }
       RawDb other(file);  // a separate connection, like another process
-      const auto n = other.integer("SELECT count(*) FROM crossings WHERE lane_id = 'P05' AND sequence = " +
-                                   std::to_string(seq));
+      const auto n =
+          other.integer("SELECT count(*) FROM crossings WHERE lane_id = 'P05' AND sequence = " +
+                        std::to_string(seq));
       (n == 1 ? seen : missing)++;
     }));
     if (i % 10 == 0) std::this_thread::sleep_for(3ms);  // several batches
@@ -151,7 +154,8 @@ TEST_CASE("committer: stop commits what is queued and accepts nothing after it")
     opts.gather_window = 20ms;
     GroupCommitter gc(opts);
     REQUIRE_FALSE(gc.start(open_store(file)));
-    for (std::uint64_t i = 1; i <= 500; ++i) REQUIRE_FALSE(gc.submit(make_crossing("P01", i), results.callback(i)));
+    for (std::uint64_t i = 1; i <= 500; ++i)
+      REQUIRE_FALSE(gc.submit(make_crossing("P01", i), results.callback(i)));
     CHECK_FALSE(gc.stop());  // no flush first
     CHECK(results.size() == 500);
     CHECK(gc.submit(make_crossing("P01", 501)) == Errc::not_running);
@@ -208,10 +212,12 @@ TEST_CASE("committer: the lane pipeline's CrossingEvent is accepted as is") {
   CHECK(m.extended == 1);
   REQUIRE_FALSE(gc.stop());
   RawDb raw(file);
-  CHECK(raw.integer("SELECT read_count FROM crossings WHERE lane_id = 'P03' AND sequence = 8") == 30);
+  CHECK(raw.integer("SELECT read_count FROM crossings WHERE lane_id = 'P03' AND sequence = 8") ==
+        30);
 }
 
-TEST_CASE("committer: a full queue blocks the submitter briefly then says queue_full and drops nothing") {
+TEST_CASE(
+    "committer: a full queue blocks the submitter briefly then says queue_full and drops nothing") {
   TempDir dir;
   const auto file = dir / "c.db";
   CommitterOptions opts;
@@ -232,7 +238,8 @@ TEST_CASE("committer: a full queue blocks the submitter briefly then says queue_
   entered.get_future().wait();
 
   Results results;
-  for (std::uint64_t i = 1; i <= 4; ++i) REQUIRE_FALSE(gc.submit(make_crossing("P01", i), results.callback(i)));
+  for (std::uint64_t i = 1; i <= 4; ++i)
+    REQUIRE_FALSE(gc.submit(make_crossing("P01", i), results.callback(i)));
   const auto t0 = std::chrono::steady_clock::now();
   std::string why;
   CHECK(gc.submit(make_crossing("P01", 5), results.callback(5), &why) == Errc::queue_full);
@@ -286,7 +293,8 @@ TEST_CASE("committer: a failing commit is retried with backoff and reported and 
   REQUIRE_FALSE(gc.start(std::move(store)));
   Results results;
   for (std::uint64_t i = 1; i <= 50; ++i) {
-    REQUIRE_FALSE(gc.submit(make_crossing("P02", i, 100000 + static_cast<std::uint32_t>(i)), results.callback(i)));
+    REQUIRE_FALSE(gc.submit(make_crossing("P02", i, 100000 + static_cast<std::uint32_t>(i)),
+                            results.callback(i)));
   }
   CHECK(gc.flush(150ms) == Errc::timed_out);
   CHECK(results.size() == 0);  // nothing acknowledged while the disk is full
@@ -330,7 +338,8 @@ TEST_CASE("committer: at the shutdown deadline uncommitted crossings are reporte
   REQUIRE_FALSE(gc.start(std::move(store)));
   Results results;
   for (std::uint64_t i = 1; i <= 10; ++i) {
-    REQUIRE_FALSE(gc.submit(make_crossing("P02", i, 500000 + static_cast<std::uint32_t>(i)), results.callback(i)));
+    REQUIRE_FALSE(gc.submit(make_crossing("P02", i, 500000 + static_cast<std::uint32_t>(i)),
+                            results.callback(i)));
   }
   const auto t0 = std::chrono::steady_clock::now();
   CHECK(gc.stop() == Errc::uncommitted_at_shutdown);
@@ -364,7 +373,8 @@ TEST_CASE("committer: a throwing callback does not stop the writer") {
   TempDir dir;
   GroupCommitter gc;
   REQUIRE_FALSE(gc.start(open_store(dir / "c.db")));
-  REQUIRE_FALSE(gc.submit(make_crossing("P01", 1), [](std::error_code) { throw std::runtime_error("boom"); }));
+  REQUIRE_FALSE(gc.submit(make_crossing("P01", 1),
+                          [](std::error_code) { throw std::runtime_error("boom"); }));
   REQUIRE_FALSE(gc.flush(10s));
   std::atomic<bool> second{false};
   REQUIRE_FALSE(gc.submit(make_crossing("P01", 2), [&](std::error_code ec) { second = !ec; }));

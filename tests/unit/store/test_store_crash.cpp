@@ -4,11 +4,11 @@
 // is sound, that no (lane, sequence) is there twice, that each lane's
 // sequences have no gaps (batches are all-or-nothing), and that every
 // sequence the child reported as committed is present.
-#include <catch2/catch.hpp>
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <catch2/catch.hpp>
 
 #include <array>
 #include <cerrno>
@@ -157,7 +157,8 @@ TEST_CASE("crash: SIGKILL during group commit loses no acknowledged crossing") {
     }
     ::close(fds[1]);
     std::string partial;
-    const auto kill_at = std::chrono::steady_clock::now() + std::chrono::milliseconds(kill_after_ms(rng));
+    const auto kill_at =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(kill_after_ms(rng));
     drain(fds[0], partial, acked, kill_at, false);
     REQUIRE(::kill(pid, SIGKILL) == 0);
     drain(fds[0], partial, acked, std::chrono::steady_clock::now() + 10s, true);
@@ -189,9 +190,11 @@ TEST_CASE("crash: SIGKILL during group commit loses no acknowledged crossing") {
     for (std::uint64_t l = 0; l < kLanes.size(); ++l) {
       const std::string lane = kLanes[l];
       const auto n = raw.integer("SELECT count(*) FROM crossings WHERE lane_id = '" + lane + "'");
-      const auto max = raw.integer("SELECT coalesce(max(sequence), 0) FROM crossings WHERE lane_id = '" + lane + "'");
+      const auto max = raw.integer(
+          "SELECT coalesce(max(sequence), 0) FROM crossings WHERE lane_id = '" + lane + "'");
       CHECK(n == max);  // 1..max, no gaps
-      CHECK(raw.integer("SELECT coalesce(min(sequence), 1) FROM crossings WHERE lane_id = '" + lane + "'") == 1);
+      CHECK(raw.integer("SELECT coalesce(min(sequence), 1) FROM crossings WHERE lane_id = '" +
+                        lane + "'") == 1);
       for (std::int64_t s = 1; s <= max; ++s) stored.emplace(l, static_cast<std::uint64_t>(s));
     }
     std::size_t lost = 0;

@@ -1,8 +1,8 @@
 // CrossingStore error paths: each failure has its own code and a message
 // naming the file and what failed, and none of them changes a file that is
 // not ours.
-#include <catch2/catch.hpp>
 #include <unistd.h>
+#include <catch2/catch.hpp>
 
 #include <fstream>
 #include <iterator>
@@ -63,7 +63,8 @@ TEST_CASE("store errors: another program's SQLite database is refused untouched"
   const auto file = dir / "other.db";
   {
     RawDb raw(file, true);
-    REQUIRE(raw.exec("CREATE TABLE invoices (n INTEGER); INSERT INTO invoices VALUES (1)") == SQLITE_OK);
+    REQUIRE(raw.exec("CREATE TABLE invoices (n INTEGER); INSERT INTO invoices VALUES (1)") ==
+            SQLITE_OK);
   }
   CrossingStore store;
   CHECK(store.open(file) == Errc::not_a_garita_store);
@@ -109,8 +110,8 @@ TEST_CASE("store errors: an unwritable directory") {
   } else {
     const auto ro = dir / "ro";
     std::filesystem::create_directory(ro);
-    std::filesystem::permissions(ro, std::filesystem::perms::owner_read |
-                                         std::filesystem::perms::owner_exec);
+    std::filesystem::permissions(
+        ro, std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec);
     file = ro / "c.db";
   }
   CrossingStore store;

@@ -12,7 +12,8 @@ namespace garita::daemon {
 struct CrossingsOptions {
   std::string db;
   std::optional<std::string> lane;
-  std::optional<std::string> since;  // "2026-11-23T10:00:00Z", "2026-11-23", or "15m", "2h", "1d" ago
+  std::optional<std::string>
+      since;  // "2026-11-23T10:00:00Z", "2026-11-23", or "15m", "2h", "1d" ago
   std::optional<std::string> until;
   std::size_t limit = 100;
   bool json = false;

@@ -91,7 +91,8 @@ struct WalkingConfig {
 };
 
 struct RadioConfig {
-  double frequency_mhz = 915.0;  // centre of 902-928 MHz (US FCC 15.247; Mexico IFT uses the same band)
+  double frequency_mhz =
+      915.0;  // centre of 902-928 MHz (US FCC 15.247; Mexico IFT uses the same band)
   // Conducted power. Lane readers are turned down from the 30 dBm maximum
   // so the read zone stays inside the lane.
   double tx_power_dbm = 27.0;
@@ -206,8 +207,8 @@ struct CardConfig {
 // What ground truth calls a detectable pass. Set these to the pipeline's
 // own settings when scoring it.
 struct TruthConfig {
-  int min_rssi_dbm = -70;  // a read counts if its integer PeakRSSI >= this
-  unsigned min_reads = 2;  // qualifying reads in the true lane for a crossing
+  int min_rssi_dbm = -70;      // a read counts if its integer PeakRSSI >= this
+  unsigned min_reads = 2;      // qualifying reads in the true lane for a crossing
   bool retain_records = true;  // keep records in memory (TrafficModel::truth())
 };
 

@@ -19,40 +19,40 @@ enum class AntennaRole : std::uint8_t { both, entry, exit };
 std::string_view to_string(AntennaRole role) noexcept;
 
 struct ReaderSettings {
-  std::string id;        // referenced by lanes, e.g. "r1"
-  std::string uri;       // llrp://..., serial://... (validated by the daemon with hal's parser)
+  std::string id;   // referenced by lanes, e.g. "r1"
+  std::string uri;  // llrp://..., serial://... (validated by the daemon with hal's parser)
   std::uint32_t uri_line = 0;  // where `uri` is, for the daemon's messages
-  std::string tls_ca;    // llrps: CA file that signed the reader's certificate
-  std::string tls_cert;  // llrps: our client certificate file
-  std::string tls_key;   // llrps: its private key file (never inline key material)
+  std::string tls_ca;          // llrps: CA file that signed the reader's certificate
+  std::string tls_cert;        // llrps: our client certificate file
+  std::string tls_key;         // llrps: its private key file (never inline key material)
 };
 
 struct LaneAntenna {
-  std::string reader;    // ReaderSettings::id
+  std::string reader;  // ReaderSettings::id
   std::uint16_t antenna = 1;
   AntennaRole role = AntennaRole::both;
 };
 
 // Debounce settings (docs/lane-pipeline.md says what each does).
 struct DebounceSettings {
-  double gap_s = 2.0;          // a session closes after this long without a read
-  std::uint32_t min_reads = 2; // reads needed for a crossing...
-  double min_rssi_dbm = -70.0; // ...at or above this RSSI (the pipeline's default)
-  double rearm_s = 60.0;       // a new session this soon after a crossing extends it
+  double gap_s = 2.0;                      // a session closes after this long without a read
+  std::uint32_t min_reads = 2;             // reads needed for a crossing...
+  double min_rssi_dbm = -70.0;             // ...at or above this RSSI (the pipeline's default)
+  double rearm_s = 60.0;                   // a new session this soon after a crossing extends it
   std::uint32_t max_open_sessions = 4096;  // per lane; a flood of EPCs cannot grow memory
 };
 
 struct LaneSettings {
-  std::string id;        // e.g. "P01": stored with every crossing
+  std::string id;  // e.g. "P01": stored with every crossing
   std::vector<LaneAntenna> antennas;
   DebounceSettings debounce;
 };
 
 struct StoreSettings {
-  std::filesystem::path path;    // relative paths are relative to the config file's folder
-  bool raw_reads = false;        // opt-in diagnostic capture of raw reads (data minimisation)
+  std::filesystem::path path;  // relative paths are relative to the config file's folder
+  bool raw_reads = false;      // opt-in diagnostic capture of raw reads (data minimisation)
   double raw_reads_retention_hours = 24;
-  double group_commit_ms = 5;    // how long the writer gathers crossings into one transaction
+  double group_commit_ms = 5;  // how long the writer gathers crossings into one transaction
 };
 
 struct SiteConfig {

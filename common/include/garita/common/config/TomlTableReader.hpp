@@ -27,7 +27,8 @@ namespace garita::config {
 class ErrorSink {
  public:
   ErrorSink(std::string_view source, std::string& error) : source_(source), error_(error) {}
-  std::error_code fail(Errc code, std::uint32_t line, std::string_view label, std::string_view what);
+  std::error_code fail(Errc code, std::uint32_t line, std::string_view label,
+                       std::string_view what);
   // Takes a message that already names its file and line (from a nested parser).
   std::error_code pass_on(std::error_code code, std::string message) {
     error_ = std::move(message);
@@ -81,7 +82,8 @@ class TomlTableReader {
  private:
   const toml::node* find(std::string_view key) const;
   std::error_code missing(std::string_view key, std::string_view hint);
-  std::error_code wrong_type(std::string_view key, const toml::node& node, std::string_view expected);
+  std::error_code wrong_type(std::string_view key, const toml::node& node,
+                             std::string_view expected);
 
   const toml::table& table_;
   std::string label_;

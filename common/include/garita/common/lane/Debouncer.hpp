@@ -46,7 +46,7 @@ class Debouncer {
       if (now_mono_us - s.last_mono_us <= gap_us_ + grace_us) break;
       ClosedSession out{table_.key(slot), s, false};
       table_.erase(slot);
-      on_closed(std::move(out));
+      on_closed(std::move(out));  // NOLINT(performance-move-const-arg): callbacks take an rvalue
     }
   }
 
@@ -57,7 +57,7 @@ class Debouncer {
       const std::uint32_t slot = table_.oldest();
       ClosedSession out{table_.key(slot), table_.value(slot), false};
       table_.erase(slot);
-      on_closed(std::move(out));
+      on_closed(std::move(out));  // NOLINT(performance-move-const-arg): callbacks take an rvalue
     }
   }
 

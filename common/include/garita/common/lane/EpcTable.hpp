@@ -165,8 +165,14 @@ class EpcTable {
   }
   void unlink(std::uint32_t slot) noexcept {
     Node& n = nodes_[slot];
-    if (n.prev != npos) nodes_[n.prev].next = n.next; else head_ = n.next;
-    if (n.next != npos) nodes_[n.next].prev = n.prev; else tail_ = n.prev;
+    if (n.prev != npos)
+      nodes_[n.prev].next = n.next;
+    else
+      head_ = n.next;
+    if (n.next != npos)
+      nodes_[n.next].prev = n.prev;
+    else
+      tail_ = n.prev;
     n.prev = n.next = npos;
   }
 

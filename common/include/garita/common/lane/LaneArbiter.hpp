@@ -43,10 +43,10 @@ struct Candidate {
 
 // Open sessions of an EPC in other lanes that overlap a candidate.
 struct OpenOverlap {
-  bool any = false;              // at least one overlapping open session
-  std::size_t any_lane = 0;      // the lane of one of them
-  bool any_qualifying = false;   // one of them already has its lane's min_reads
-  Evidence best;                 // strongest qualifying one
+  bool any = false;             // at least one overlapping open session
+  std::size_t any_lane = 0;     // the lane of one of them
+  bool any_qualifying = false;  // one of them already has its lane's min_reads
+  Evidence best;                // strongest qualifying one
   std::size_t best_lane = 0;
 };
 
@@ -85,10 +85,12 @@ class LaneArbiter {
   std::size_t remembered() const noexcept { return decided_.size(); }
   std::uint64_t timeouts() const noexcept { return timeouts_; }
   // Whether a pending candidate of `epc` exists in `lane`.
-  bool pending_in_lane(const EpcBytes& epc, std::uint32_t epc_hash, std::size_t lane) const noexcept;
+  bool pending_in_lane(const EpcBytes& epc, std::uint32_t epc_hash,
+                       std::size_t lane) const noexcept;
 
   static bool overlaps(const LaneSession& a, const LaneSession& b, std::int64_t slack_us) noexcept {
-    return a.first_mono_us <= b.last_mono_us + slack_us && b.first_mono_us <= a.last_mono_us + slack_us;
+    return a.first_mono_us <= b.last_mono_us + slack_us &&
+           b.first_mono_us <= a.last_mono_us + slack_us;
   }
 
  private:
@@ -111,7 +113,7 @@ class LaneArbiter {
   std::vector<bool> eligible_;      // scratch: per group_ member
   std::vector<Standing> decided_;
   std::uint64_t timeouts_ = 0;
-  bool dirty_ = false;  // a candidate was added since the last decide()
+  bool dirty_ = false;                 // a candidate was added since the last decide()
   std::int64_t next_deadline_us_ = 0;  // earliest time limit among pending candidates
 };
 

@@ -37,11 +37,11 @@ struct LaneConfig {
   std::vector<AntennaBinding> antennas;
 
   // Debounce rules (defaults: the brief's values).
-  std::int64_t gap_us = 2 * kSecondUs;        // a session closes after this long without a read
-  std::uint32_t min_reads = 2;                // reads a session needs to become a crossing
-  std::int16_t min_rssi_cdbm = -7000;         // reads below this are ignored (hundredths of dBm)
-  std::int64_t rearm_us = 60 * kSecondUs;     // a session opening sooner after the EPC's last
-                                              // crossing here extends that crossing
+  std::int64_t gap_us = 2 * kSecondUs;     // a session closes after this long without a read
+  std::uint32_t min_reads = 2;             // reads a session needs to become a crossing
+  std::int16_t min_rssi_cdbm = -7000;      // reads below this are ignored (hundredths of dBm)
+  std::int64_t rearm_us = 60 * kSecondUs;  // a session opening sooner after the EPC's last
+                                           // crossing here extends that crossing
   // First reads on entry and exit antennas closer together than this give
   // Direction::unknown.
   std::int64_t direction_min_separation_us = 0;

@@ -30,11 +30,11 @@ enum class PipelineEventKind : std::uint8_t {
   reader_clock_restart,  // reader_id switched between UTC and uptime timestamps
   host_clock_jump,       // old/new (host UTC - host monotonic, µs)
   unknown_antenna,       // reader_id, antenna: first read from an antenna no lane owns
-  session_cap_hit,       // lane: open sessions full, the oldest closed early; count since last report
-  rearm_cap_hit,         // lane: rearm memory full, the oldest crossing forgotten; count
-  pending_cap_hit,       // arbitration queue full, the oldest decided at once; count
-  arbitration_lost,      // lane saw epc, other_lane got the crossing
-  arbitration_timeout,   // lane decided epc before other_lane's overlapping session closed
+  session_cap_hit,   // lane: open sessions full, the oldest closed early; count since last report
+  rearm_cap_hit,     // lane: rearm memory full, the oldest crossing forgotten; count
+  pending_cap_hit,   // arbitration queue full, the oldest decided at once; count
+  arbitration_lost,  // lane saw epc, other_lane got the crossing
+  arbitration_timeout,  // lane decided epc before other_lane's overlapping session closed
 };
 
 std::string_view to_string(CrossingEventKind kind) noexcept;

@@ -76,7 +76,7 @@ class ReaderClockTracker {
   std::int64_t bucket_us_;
   std::array<Bucket, kBuckets> buckets_{};
   bool has_offset_ = false;
-  std::int64_t offset_ = 0;             // latest window minimum
+  std::int64_t offset_ = 0;  // latest window minimum
   std::int64_t last_accept_mono_us_ = 0;
   TimeSource kind_ = TimeSource::reader_utc;
   std::optional<Candidate> candidate_;

@@ -84,8 +84,8 @@ struct CrossingFilter {
   std::optional<std::int64_t> until_utc_us;  // first_seen <  until
   std::optional<std::string> epc_hex;        // any case/separators; exact match
   std::optional<DocumentType> document;
-  std::size_t limit = 100;                   // 1..10000 rows per page
-  std::optional<CrossingCursor> after;       // the previous page's `next`
+  std::size_t limit = 100;              // 1..10000 rows per page
+  std::optional<CrossingCursor> after;  // the previous page's `next`
   ListOrder order = ListOrder::oldest_first;
 };
 
@@ -124,7 +124,8 @@ class CrossingStore {
   // Opens (creating when allowed) and migrates the file; checks that WAL,
   // synchronous=FULL, foreign keys, secure_delete and the busy timeout took
   // effect. Closes any database this store had open first.
-  std::error_code open(const std::filesystem::path& file, const StoreOptions& options = {}) noexcept;
+  std::error_code open(const std::filesystem::path& file,
+                       const StoreOptions& options = {}) noexcept;
   void close() noexcept;
   bool is_open() const noexcept;
   const std::filesystem::path& path() const noexcept;
@@ -166,7 +167,8 @@ class CrossingStore {
   // --- Queries ---------------------------------------------------------------
   // Highest sequence stored for the lane (crossings and conflicts), nullopt
   // when the lane has none: the daemon resumes numbering after it.
-  std::error_code max_sequence(std::string_view lane_id, std::optional<std::uint64_t>& out) noexcept;
+  std::error_code max_sequence(std::string_view lane_id,
+                               std::optional<std::uint64_t>& out) noexcept;
   std::error_code lane_sequences(std::vector<LaneSequence>& out) noexcept;
   std::error_code list_crossings(const CrossingFilter& filter, CrossingPage& out) noexcept;
   // Rows matching the filter (limit and cursor ignored).

@@ -96,7 +96,7 @@ struct CommitterOptions {
 };
 
 struct CommitterMetrics {
-  std::size_t queue_depth = 0;       // now
+  std::size_t queue_depth = 0;  // now
   std::size_t queue_capacity = 0;
   std::size_t queue_high_water = 0;  // deepest since start
   std::uint64_t submitted = 0;       // accepted by submit()
@@ -107,16 +107,16 @@ struct CommitterMetrics {
   std::uint64_t conflicts = 0;       // kept in crossing_conflicts (Errc::sequence_conflict)
   std::uint64_t rejected = 0;        // invalid at write time (Errc::invalid_crossing)
   std::uint64_t failed_at_shutdown = 0;
-  std::uint64_t commits = 0;         // transactions committed
-  std::uint64_t commit_errors = 0;   // transactions that failed (each retried)
-  std::uint64_t submit_blocked = 0;  // submit() calls that had to wait for room
-  std::uint64_t submit_timeouts = 0; // ... and gave up with queue_full
-  std::uint64_t callback_errors = 0; // on_committed threw
+  std::uint64_t commits = 0;          // transactions committed
+  std::uint64_t commit_errors = 0;    // transactions that failed (each retried)
+  std::uint64_t submit_blocked = 0;   // submit() calls that had to wait for room
+  std::uint64_t submit_timeouts = 0;  // ... and gave up with queue_full
+  std::uint64_t callback_errors = 0;  // on_committed threw
   std::uint64_t raw_reads_written = 0;
   std::uint64_t raw_reads_dropped = 0;
-  LogHistogram batch_size;           // crossings per committed transaction
-  LogHistogram commit_latency_us;    // BEGIN .. COMMIT returned
-  LogHistogram ack_latency_us;       // submit() .. on_committed
+  LogHistogram batch_size;         // crossings per committed transaction
+  LogHistogram commit_latency_us;  // BEGIN .. COMMIT returned
+  LogHistogram ack_latency_us;     // submit() .. on_committed
   std::error_code last_error;
   std::string last_error_message;
   bool running = false;
@@ -146,9 +146,9 @@ class GroupCommitter {
   // The lane pipeline's event ({new|extended, crossing}): both kinds are the
   // same idempotent upsert, so only the crossing matters here.
   template <class Event>
-    requires requires(const Event& e) {
-      { e.crossing } -> std::convertible_to<const Crossing&>;
-    }
+  requires requires(const Event& e) {
+    { e.crossing } -> std::convertible_to<const Crossing&>;
+  }
   std::error_code submit(const Event& event, OnCommitted on_committed = {},
                          std::string* why = nullptr) noexcept {
     try {
@@ -168,7 +168,8 @@ class GroupCommitter {
 
   // Waits until every crossing submitted before the call has had its
   // on_committed called. Errc::timed_out when `timeout` passes first.
-  std::error_code flush(std::chrono::milliseconds timeout = std::chrono::milliseconds::max()) noexcept;
+  std::error_code flush(
+      std::chrono::milliseconds timeout = std::chrono::milliseconds::max()) noexcept;
 
   // Commits what is queued (see Shutdown above) and joins the writer.
   // Idempotent; after it, submit() returns Errc::not_running.

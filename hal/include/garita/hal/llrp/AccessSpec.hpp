@@ -30,7 +30,7 @@ enum class MemoryBank : std::uint8_t { reserved = 0, epc = 1, tid = 2, user = 3 
 // zero-length mask matches every tag.
 struct C1G2TargetTag {
   MemoryBank bank = MemoryBank::epc;
-  bool match = true;  // false: the spec applies to tags NOT matching
+  bool match = true;          // false: the spec applies to tags NOT matching
   std::uint16_t pointer = 0;  // first bit of the pattern
   std::uint16_t mask_bit_count = 0;
   std::vector<std::uint8_t> mask;  // ceil(mask_bit_count/8) bytes
@@ -62,7 +62,7 @@ struct AccessSpec {
   std::vector<C1G2TargetTag> tag_patterns;  // 1 or 2 (ANDed)
   std::vector<C1G2Read> reads;              // the OpSpecs, in execution order
   std::optional<AccessReportSpec> report_spec;
-  std::uint16_t skipped_op_specs = 0;       // decoded OpSpecs other than C1G2Read
+  std::uint16_t skipped_op_specs = 0;  // decoded OpSpecs other than C1G2Read
   friend bool operator==(const AccessSpec&, const AccessSpec&) = default;
 };
 
@@ -73,7 +73,8 @@ struct GetAccessSpecsResponse {
 };
 
 std::error_code encode_add_accessspec(std::vector<std::uint8_t>& out, std::uint32_t message_id,
-                                      const AccessSpec& spec, ProtocolVersion version = kDefaultProtocolVersion);
+                                      const AccessSpec& spec,
+                                      ProtocolVersion version = kDefaultProtocolVersion);
 std::error_code decode_add_accessspec(const MessageView& message, AccessSpec& out);
 
 // DELETE_ACCESSSPEC, ENABLE_ACCESSSPEC, DISABLE_ACCESSSPEC: one u32
@@ -85,10 +86,12 @@ std::error_code encode_accessspec_command(std::vector<std::uint8_t>& out, Messag
 std::error_code decode_accessspec_command(const MessageView& message, MessageType expected,
                                           std::uint32_t& access_spec_id);
 
-std::error_code encode_get_accessspecs_response(std::vector<std::uint8_t>& out, std::uint32_t message_id,
+std::error_code encode_get_accessspecs_response(std::vector<std::uint8_t>& out,
+                                                std::uint32_t message_id,
                                                 const GetAccessSpecsResponse& response,
                                                 ProtocolVersion version = kDefaultProtocolVersion);
-std::error_code decode_get_accessspecs_response(const MessageView& message, GetAccessSpecsResponse& out);
+std::error_code decode_get_accessspecs_response(const MessageView& message,
+                                                GetAccessSpecsResponse& out);
 
 // AccessSpec parameter codec.
 std::error_code read_access_spec(std::span<const std::uint8_t> body, AccessSpec& out);

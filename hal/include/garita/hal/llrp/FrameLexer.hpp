@@ -46,13 +46,9 @@ class FrameLexer {
     MessageView message;
     for (;;) {
       switch (step(chunk, message)) {
-        case Step::message:
-          on_message(static_cast<const MessageView&>(message));
-          break;
-        case Step::need_more_data:
-          return {};
-        case Step::failed:
-          return error_;
+        case Step::message: on_message(static_cast<const MessageView&>(message)); break;
+        case Step::need_more_data: return {};
+        case Step::failed: return error_;
       }
     }
   }

@@ -39,13 +39,15 @@ enum class ImpinjParameterSubtype : std::uint32_t {
   peak_rssi = 57,
 };
 
-std::error_code encode_impinj_enable_extensions(std::vector<std::uint8_t>& out, std::uint32_t message_id,
+std::error_code encode_impinj_enable_extensions(std::vector<std::uint8_t>& out,
+                                                std::uint32_t message_id,
                                                 ProtocolVersion version = kDefaultProtocolVersion);
 std::error_code decode_impinj_enable_extensions(const MessageView& message);
 
-std::error_code encode_impinj_enable_extensions_response(std::vector<std::uint8_t>& out,
-                                                         std::uint32_t message_id, const LlrpStatus& status,
-                                                         ProtocolVersion version = kDefaultProtocolVersion);
-std::error_code decode_impinj_enable_extensions_response(const MessageView& message, LlrpStatus& out);
+std::error_code encode_impinj_enable_extensions_response(
+    std::vector<std::uint8_t>& out, std::uint32_t message_id, const LlrpStatus& status,
+    ProtocolVersion version = kDefaultProtocolVersion);
+std::error_code decode_impinj_enable_extensions_response(const MessageView& message,
+                                                         LlrpStatus& out);
 
 }  // namespace garita::hal::llrp

@@ -23,26 +23,26 @@ namespace garita::hal::llrp {
 
 enum class ParameterType : std::uint16_t {
   // --- TV-encoded (1..127) ---
-  antenna_id = 1,                   // u16
-  first_seen_timestamp_utc = 2,     // u64 µs since the Unix epoch
-  first_seen_timestamp_uptime = 3,  // u64 µs since reader boot
-  last_seen_timestamp_utc = 4,      // u64
-  last_seen_timestamp_uptime = 5,   // u64
-  peak_rssi = 6,                    // s8 dBm
-  channel_index = 7,                // u16, one-based
-  tag_seen_count = 8,               // u16
-  ro_spec_id = 9,                   // u32
-  inventory_parameter_spec_id = 10, // u16
-  c1g2_crc = 11,                    // u16
-  c1g2_pc = 12,                     // u16
-  epc_96 = 13,                      // 96 bits
-  spec_index = 14,                  // u16
+  antenna_id = 1,                      // u16
+  first_seen_timestamp_utc = 2,        // u64 µs since the Unix epoch
+  first_seen_timestamp_uptime = 3,     // u64 µs since reader boot
+  last_seen_timestamp_utc = 4,         // u64
+  last_seen_timestamp_uptime = 5,      // u64
+  peak_rssi = 6,                       // s8 dBm
+  channel_index = 7,                   // u16, one-based
+  tag_seen_count = 8,                  // u16
+  ro_spec_id = 9,                      // u32
+  inventory_parameter_spec_id = 10,    // u16
+  c1g2_crc = 11,                       // u16
+  c1g2_pc = 12,                        // u16
+  epc_96 = 13,                         // 96 bits
+  spec_index = 14,                     // u16
   client_request_op_spec_result = 15,  // u16 OpSpecID (LLRP 1.1)
-  access_spec_id = 16,              // u32
-  op_spec_id = 17,                  // u16
-  c1g2_singulation_details = 18,    // u16 NumCollisionSlots + u16 NumEmptySlots
-  c1g2_xpc_w1 = 19,                 // u16 (LLRP 1.1)
-  c1g2_xpc_w2 = 20,                 // u16 (LLRP 1.1)
+  access_spec_id = 16,                 // u32
+  op_spec_id = 17,                     // u16
+  c1g2_singulation_details = 18,       // u16 NumCollisionSlots + u16 NumEmptySlots
+  c1g2_xpc_w1 = 19,                    // u16 (LLRP 1.1)
+  c1g2_xpc_w2 = 20,                    // u16 (LLRP 1.1)
 
   // --- TLV-encoded (128..1023) ---
   utc_timestamp = 128,
@@ -137,17 +137,17 @@ enum class ParameterType : std::uint16_t {
   c1g2_lock_op_spec_result = 352,
   c1g2_block_erase_op_spec_result = 353,
   c1g2_block_write_op_spec_result = 354,
-  loop_spec = 355,                               // LLRP 1.1
-  spec_loop_event = 356,                         // LLRP 1.1
-  c1g2_recommission = 357,                       // LLRP 1.1
-  c1g2_block_permalock = 358,                    // LLRP 1.1
-  c1g2_get_block_permalock_status = 359,         // LLRP 1.1
-  c1g2_recommission_op_spec_result = 360,        // LLRP 1.1
-  c1g2_block_permalock_op_spec_result = 361,     // LLRP 1.1
+  loop_spec = 355,                                       // LLRP 1.1
+  spec_loop_event = 356,                                 // LLRP 1.1
+  c1g2_recommission = 357,                               // LLRP 1.1
+  c1g2_block_permalock = 358,                            // LLRP 1.1
+  c1g2_get_block_permalock_status = 359,                 // LLRP 1.1
+  c1g2_recommission_op_spec_result = 360,                // LLRP 1.1
+  c1g2_block_permalock_op_spec_result = 361,             // LLRP 1.1
   c1g2_get_block_permalock_status_op_spec_result = 362,  // LLRP 1.1
-  maximum_receive_sensitivity = 363,             // LLRP 1.1
-  rf_survey_frequency_capabilities = 365,        // LLRP 1.1
-  custom = 1023,                                 // vendor u32 + subtype u32 + data (§8.2)
+  maximum_receive_sensitivity = 363,                     // LLRP 1.1
+  rf_survey_frequency_capabilities = 365,                // LLRP 1.1
+  custom = 1023,                                         // vendor u32 + subtype u32 + data (§8.2)
 };
 
 // Body size in bytes (after the 1-byte TV header) of TV type `tv_type`

@@ -31,8 +31,8 @@ inline constexpr std::size_t kCustomHeaderSize = 12;  // TLV header + vendor + s
 struct Parameter {
   ParameterType type{};
   bool is_tv = false;
-  std::uint32_t vendor = 0;   // Custom only: IANA Private Enterprise Number
-  std::uint32_t subtype = 0;  // Custom only
+  std::uint32_t vendor = 0;             // Custom only: IANA Private Enterprise Number
+  std::uint32_t subtype = 0;            // Custom only
   std::span<const std::uint8_t> body;   // fields and sub-parameters (Custom: after vendor/subtype)
   std::span<const std::uint8_t> bytes;  // the whole parameter, header included
 };

@@ -44,7 +44,8 @@ struct GeneralDeviceCapabilities {
   std::vector<ReceiveSensitivityEntry> receive_sensitivities;  // 1-N
   std::uint16_t gpi_count = 0;
   std::uint16_t gpo_count = 0;
-  friend bool operator==(const GeneralDeviceCapabilities&, const GeneralDeviceCapabilities&) = default;
+  friend bool operator==(const GeneralDeviceCapabilities&,
+                         const GeneralDeviceCapabilities&) = default;
 };
 
 // LLRPCapabilities (§10.2.2).
@@ -94,7 +95,7 @@ struct C1G2RfMode {
 
 // RegulatoryCapabilities (§10.2.4) with its UHFBandCapabilities.
 struct RegulatoryCapabilities {
-  std::uint16_t country_code = 0;            // ISO 3166 numeric
+  std::uint16_t country_code = 0;             // ISO 3166 numeric
   std::uint16_t communications_standard = 0;  // 1 = US FCC Part 15, 2 = ETSI 302 208, ...
   std::vector<TransmitPowerLevel> transmit_power_levels;
   bool hopping = false;
@@ -125,14 +126,17 @@ struct ReaderCapabilities {
   friend bool operator==(const ReaderCapabilities&, const ReaderCapabilities&) = default;
 };
 
-std::error_code encode_get_reader_capabilities(std::vector<std::uint8_t>& out, std::uint32_t message_id,
+std::error_code encode_get_reader_capabilities(std::vector<std::uint8_t>& out,
+                                               std::uint32_t message_id,
                                                CapabilitiesRequest requested,
                                                ProtocolVersion version = kDefaultProtocolVersion);
-std::error_code decode_get_reader_capabilities(const MessageView& message, CapabilitiesRequest& out);
+std::error_code decode_get_reader_capabilities(const MessageView& message,
+                                               CapabilitiesRequest& out);
 
-std::error_code encode_get_reader_capabilities_response(std::vector<std::uint8_t>& out, std::uint32_t message_id,
-                                                        const ReaderCapabilities& capabilities,
-                                                        ProtocolVersion version = kDefaultProtocolVersion);
-std::error_code decode_get_reader_capabilities_response(const MessageView& message, ReaderCapabilities& out);
+std::error_code encode_get_reader_capabilities_response(
+    std::vector<std::uint8_t>& out, std::uint32_t message_id,
+    const ReaderCapabilities& capabilities, ProtocolVersion version = kDefaultProtocolVersion);
+std::error_code decode_get_reader_capabilities_response(const MessageView& message,
+                                                        ReaderCapabilities& out);
 
 }  // namespace garita::hal::llrp

@@ -34,8 +34,8 @@ enum class ReaderConfigRequest : std::uint8_t {
 struct GetReaderConfig {
   std::uint16_t antenna_id = 0;  // 0: all antennas
   ReaderConfigRequest requested_data = ReaderConfigRequest::all;
-  std::uint16_t gpi_port = 0;    // 0: all ports
-  std::uint16_t gpo_port = 0;    // 0: all ports
+  std::uint16_t gpi_port = 0;  // 0: all ports
+  std::uint16_t gpo_port = 0;  // 0: all ports
   friend bool operator==(const GetReaderConfig&, const GetReaderConfig&) = default;
 };
 
@@ -81,9 +81,10 @@ std::error_code encode_set_reader_config(std::vector<std::uint8_t>& out, std::ui
                                          ProtocolVersion version = kDefaultProtocolVersion);
 std::error_code decode_set_reader_config(const MessageView& message, SetReaderConfig& out);
 
-std::error_code encode_get_reader_config_response(std::vector<std::uint8_t>& out, std::uint32_t message_id,
-                                                  const GetReaderConfigResponse& response,
-                                                  ProtocolVersion version = kDefaultProtocolVersion);
-std::error_code decode_get_reader_config_response(const MessageView& message, GetReaderConfigResponse& out);
+std::error_code encode_get_reader_config_response(
+    std::vector<std::uint8_t>& out, std::uint32_t message_id,
+    const GetReaderConfigResponse& response, ProtocolVersion version = kDefaultProtocolVersion);
+std::error_code decode_get_reader_config_response(const MessageView& message,
+                                                  GetReaderConfigResponse& out);
 
 }  // namespace garita::hal::llrp

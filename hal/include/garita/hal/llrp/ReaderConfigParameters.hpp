@@ -47,7 +47,8 @@ struct EventNotificationState {
 
 struct ReaderEventNotificationSpec {
   std::vector<EventNotificationState> states;  // 1-N
-  friend bool operator==(const ReaderEventNotificationSpec&, const ReaderEventNotificationSpec&) = default;
+  friend bool operator==(const ReaderEventNotificationSpec&,
+                         const ReaderEventNotificationSpec&) = default;
 };
 
 // --- GPOWriteData (§13.2.3): drives a general-purpose output, e.g. a lane light ---
@@ -74,7 +75,10 @@ struct EventsAndReports {
 };
 
 // --- AccessReportSpec (§14.2.2) ---
-enum class AccessReportTrigger : std::uint8_t { whenever_ro_report_is_generated = 0, end_of_access_spec = 1 };
+enum class AccessReportTrigger : std::uint8_t {
+  whenever_ro_report_is_generated = 0,
+  end_of_access_spec = 1
+};
 
 struct AccessReportSpec {
   AccessReportTrigger trigger = AccessReportTrigger::whenever_ro_report_is_generated;
@@ -110,13 +114,15 @@ struct TagReportContentSelector {
   bool enable_tag_seen_count = false;
   bool enable_access_spec_id = false;
   std::optional<C1G2EpcMemorySelector> c1g2_epc_memory_selector;
-  friend bool operator==(const TagReportContentSelector&, const TagReportContentSelector&) = default;
+  friend bool operator==(const TagReportContentSelector&,
+                         const TagReportContentSelector&) = default;
 };
 
 // ImpinjTagReportContentSelector (Impinj custom 50) inside ROReportSpec.
 struct ImpinjTagReportContentSelector {
   bool enable_serialized_tid = false;  // ImpinjEnableSerializedTID (custom 51), "FastID"
-  friend bool operator==(const ImpinjTagReportContentSelector&, const ImpinjTagReportContentSelector&) = default;
+  friend bool operator==(const ImpinjTagReportContentSelector&,
+                         const ImpinjTagReportContentSelector&) = default;
 };
 
 struct RoReportSpec {
@@ -198,7 +204,8 @@ void write_reader_event_notification_spec(MessageWriter& w, const ReaderEventNot
 std::error_code read_gpo_write_data(std::span<const std::uint8_t> body, GpoWriteData& out);
 void write_gpo_write_data(MessageWriter& w, const GpoWriteData& v);
 
-std::error_code read_gpi_port_current_state(std::span<const std::uint8_t> body, GpiPortCurrentState& out);
+std::error_code read_gpi_port_current_state(std::span<const std::uint8_t> body,
+                                            GpiPortCurrentState& out);
 void write_gpi_port_current_state(MessageWriter& w, const GpiPortCurrentState& v);
 
 std::error_code read_events_and_reports(std::span<const std::uint8_t> body, EventsAndReports& out);
@@ -210,7 +217,8 @@ void write_access_report_spec(MessageWriter& w, const AccessReportSpec& v);
 std::error_code read_ro_report_spec(std::span<const std::uint8_t> body, RoReportSpec& out);
 void write_ro_report_spec(MessageWriter& w, const RoReportSpec& v);
 
-std::error_code read_antenna_configuration(std::span<const std::uint8_t> body, AntennaConfiguration& out);
+std::error_code read_antenna_configuration(std::span<const std::uint8_t> body,
+                                           AntennaConfiguration& out);
 void write_antenna_configuration(MessageWriter& w, const AntennaConfiguration& v);
 
 std::error_code read_antenna_properties(std::span<const std::uint8_t> body, AntennaProperties& out);

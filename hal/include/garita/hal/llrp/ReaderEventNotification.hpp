@@ -97,9 +97,11 @@ struct ReaderEventNotification {
   friend bool operator==(const ReaderEventNotification&, const ReaderEventNotification&) = default;
 };
 
-std::error_code decode_reader_event_notification(const MessageView& message, ReaderEventNotification& out);
+std::error_code decode_reader_event_notification(const MessageView& message,
+                                                 ReaderEventNotification& out);
 
-std::error_code encode_reader_event_notification(std::vector<std::uint8_t>& out, std::uint32_t message_id,
+std::error_code encode_reader_event_notification(std::vector<std::uint8_t>& out,
+                                                 std::uint32_t message_id,
                                                  const ReaderEventNotification& event,
                                                  ProtocolVersion version = kDefaultProtocolVersion);
 

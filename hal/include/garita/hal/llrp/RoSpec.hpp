@@ -28,7 +28,12 @@ enum class RoSpecState : std::uint8_t { disabled = 0, inactive = 1, active = 2 }
 
 enum class RoSpecStartTriggerType : std::uint8_t { null = 0, immediate = 1, periodic = 2, gpi = 3 };
 enum class RoSpecStopTriggerType : std::uint8_t { null = 0, duration = 1, gpi_with_timeout = 2 };
-enum class AiSpecStopTriggerType : std::uint8_t { null = 0, duration = 1, gpi_with_timeout = 2, tag_observation = 3 };
+enum class AiSpecStopTriggerType : std::uint8_t {
+  null = 0,
+  duration = 1,
+  gpi_with_timeout = 2,
+  tag_observation = 3
+};
 
 struct PeriodicTriggerValue {
   std::uint32_t offset_ms = 0;
@@ -54,8 +59,8 @@ struct RoSpecStartTrigger {
 
 struct RoSpecStopTrigger {
   RoSpecStopTriggerType type = RoSpecStopTriggerType::null;
-  std::uint32_t duration_ms = 0;        // type duration
-  std::optional<GpiTriggerValue> gpi;   // type gpi_with_timeout
+  std::uint32_t duration_ms = 0;       // type duration
+  std::optional<GpiTriggerValue> gpi;  // type gpi_with_timeout
   friend bool operator==(const RoSpecStopTrigger&, const RoSpecStopTrigger&) = default;
 };
 
@@ -92,8 +97,8 @@ struct AiSpec {
 };
 
 struct RoSpec {
-  std::uint32_t id = 0;  // non-zero
-  std::uint8_t priority = 0;  // 0 = highest
+  std::uint32_t id = 0;                               // non-zero
+  std::uint8_t priority = 0;                          // 0 = highest
   RoSpecState current_state = RoSpecState::disabled;  // ADD_ROSPEC requires disabled
   RoSpecStartTrigger start_trigger;
   RoSpecStopTrigger stop_trigger;
@@ -109,18 +114,22 @@ struct GetRoSpecsResponse {
   friend bool operator==(const GetRoSpecsResponse&, const GetRoSpecsResponse&) = default;
 };
 
-std::error_code encode_add_rospec(std::vector<std::uint8_t>& out, std::uint32_t message_id, const RoSpec& spec,
+std::error_code encode_add_rospec(std::vector<std::uint8_t>& out, std::uint32_t message_id,
+                                  const RoSpec& spec,
                                   ProtocolVersion version = kDefaultProtocolVersion);
 std::error_code decode_add_rospec(const MessageView& message, RoSpec& out);
 
 // DELETE_ROSPEC, START_ROSPEC, STOP_ROSPEC, ENABLE_ROSPEC, DISABLE_ROSPEC:
 // one u32 ROSpecID (0 = all, except for START/STOP).
 bool is_rospec_command(MessageType type) noexcept;
-std::error_code encode_rospec_command(std::vector<std::uint8_t>& out, MessageType type, std::uint32_t message_id,
-                                      std::uint32_t ro_spec_id, ProtocolVersion version = kDefaultProtocolVersion);
-std::error_code decode_rospec_command(const MessageView& message, MessageType expected, std::uint32_t& ro_spec_id);
+std::error_code encode_rospec_command(std::vector<std::uint8_t>& out, MessageType type,
+                                      std::uint32_t message_id, std::uint32_t ro_spec_id,
+                                      ProtocolVersion version = kDefaultProtocolVersion);
+std::error_code decode_rospec_command(const MessageView& message, MessageType expected,
+                                      std::uint32_t& ro_spec_id);
 
-std::error_code encode_get_rospecs_response(std::vector<std::uint8_t>& out, std::uint32_t message_id,
+std::error_code encode_get_rospecs_response(std::vector<std::uint8_t>& out,
+                                            std::uint32_t message_id,
                                             const GetRoSpecsResponse& response,
                                             ProtocolVersion version = kDefaultProtocolVersion);
 std::error_code decode_get_rospecs_response(const MessageView& message, GetRoSpecsResponse& out);

@@ -78,7 +78,8 @@ std::string_view to_string(C1G2ReadResult result) noexcept;
 
 // The outcome of one C1G2Read OpSpec of an AccessSpec.
 struct C1G2ReadOpSpecResult {
-  static constexpr std::size_t kMaxDataBytes = 64;  // 32 words: any TID, a useful slice of user memory
+  static constexpr std::size_t kMaxDataBytes =
+      64;  // 32 words: any TID, a useful slice of user memory
 
   C1G2ReadResult result = C1G2ReadResult::success;
   std::uint16_t op_spec_id = 0;
@@ -92,20 +93,20 @@ struct TagReport {
   TagEpc epc;  // mandatory in every TagReportData
   std::optional<std::uint16_t> antenna_id;
   std::optional<std::int8_t> peak_rssi_dbm;
-  std::optional<std::uint16_t> channel_index;          // one-based, into the reader's hop table
-  std::optional<std::uint64_t> first_seen_utc_us;      // µs since the Unix epoch
-  std::optional<std::uint64_t> first_seen_uptime_us;   // µs since reader boot
+  std::optional<std::uint16_t> channel_index;         // one-based, into the reader's hop table
+  std::optional<std::uint64_t> first_seen_utc_us;     // µs since the Unix epoch
+  std::optional<std::uint64_t> first_seen_uptime_us;  // µs since reader boot
   std::optional<std::uint64_t> last_seen_utc_us;
   std::optional<std::uint64_t> last_seen_uptime_us;
-  std::optional<std::uint16_t> tag_seen_count;         // saturates at 65535 (§14.2.3.13)
+  std::optional<std::uint16_t> tag_seen_count;  // saturates at 65535 (§14.2.3.13)
   std::optional<std::uint32_t> ro_spec_id;
   std::optional<std::uint16_t> spec_index;
   std::optional<std::uint16_t> inventory_parameter_spec_id;
   std::optional<std::uint32_t> access_spec_id;
-  std::optional<std::uint16_t> pc_bits;                // C1G2_PC
-  std::optional<std::uint16_t> xpc_w1;                 // C1G2_XPC_W1 (LLRP 1.1)
-  std::optional<std::uint16_t> xpc_w2;                 // C1G2_XPC_W2 (LLRP 1.1)
-  std::optional<std::uint16_t> crc;                    // C1G2_CRC
+  std::optional<std::uint16_t> pc_bits;                        // C1G2_PC
+  std::optional<std::uint16_t> xpc_w1;                         // C1G2_XPC_W1 (LLRP 1.1)
+  std::optional<std::uint16_t> xpc_w2;                         // C1G2_XPC_W2 (LLRP 1.1)
+  std::optional<std::uint16_t> crc;                            // C1G2_CRC
   std::optional<std::uint16_t> client_request_op_spec_result;  // its OpSpecID (LLRP 1.1)
 
   std::array<C1G2ReadOpSpecResult, kMaxReadResults> read_results;  // the first read_result_count

@@ -22,7 +22,8 @@ hal::llrp::LlrpStatus message_status(hal::llrp::StatusCode code, std::string des
 
 // M_FieldError pointing at field `field_number` of the message itself
 // (e.g. field 0 = the ROSpecID of START_ROSPEC).
-hal::llrp::LlrpStatus message_field_error(std::uint16_t field_number, hal::llrp::StatusCode field_code,
+hal::llrp::LlrpStatus message_field_error(std::uint16_t field_number,
+                                          hal::llrp::StatusCode field_code,
                                           std::string description);
 
 // M_ParameterError with a ParameterError chain, outermost parameter first.

@@ -32,6 +32,7 @@
 // reader never drops the connection for a slow client, except when the
 // client leaves more than 1 MiB of responses unread (then it is not
 // reading at all).
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <optional>
@@ -53,26 +54,44 @@
 namespace garita::sim::llrp {
 
 struct ReaderCounters {
-  std::uint64_t reads_seen = 0;         // observations the model gave this reader
-  std::uint64_t reads_not_read = 0;     // ... while it was not inventorying that antenna
-  std::uint64_t tags_reported = 0;      // TagReportData put in RO_ACCESS_REPORTs
-  std::uint64_t tags_sent = 0;          // ... and written to a client
-  std::uint64_t tags_lost = 0;          // ... or lost inside the reader
-  std::uint64_t reports_sent = 0;       // RO_ACCESS_REPORT messages written
+  std::uint64_t reads_seen = 0;      // observations the model gave this reader
+  std::uint64_t reads_not_read = 0;  // ... while it was not inventorying that antenna
+  std::uint64_t tags_reported = 0;   // TagReportData put in RO_ACCESS_REPORTs
+  std::uint64_t tags_sent = 0;       // ... and written to a client
+  std::uint64_t tags_lost = 0;       // ... or lost inside the reader
+  std::uint64_t reports_sent = 0;    // RO_ACCESS_REPORT messages written
   std::uint64_t report_buffer_overflows = 0;
   std::uint64_t keepalives_sent = 0;
   std::uint64_t keepalive_acks = 0;
-  std::uint64_t connections = 0;        // accepted (ConnectionAttemptEvent Success)
+  std::uint64_t connections = 0;  // accepted (ConnectionAttemptEvent Success)
   std::uint64_t refused_connections = 0;
   std::uint64_t slow_client_disconnects = 0;
   std::uint64_t messages_received = 0;
-  std::uint64_t error_responses = 0;    // responses/ERROR_MESSAGEs with a status other than M_Success
+  std::uint64_t error_responses = 0;  // responses/ERROR_MESSAGEs with a status other than M_Success
+};
+
+// The execution state of the Active ROSpec (ReaderEngine's own).
+struct ActiveRoSpec {
+  std::uint32_t ro_spec_id = 0;
+  std::int64_t started_us = 0;
+  std::size_t ai_index = 0;
+  std::int64_t ai_started_us = 0;
+  std::int64_t last_new_tag_us = 0;  // TagObservationTrigger "no new tags for T"
+  std::vector<std::array<std::uint8_t, kMaxEpcBytes + 1>> ai_tags;  // distinct EPCs (len + bytes)
+  std::int64_t next_flush_us = 0;                                   // unbounded N = 0 reporting
+};
+
+// When an enabled ROSpec with a periodic start trigger starts next.
+struct PeriodicRoSpecStart {
+  std::uint32_t ro_spec_id = 0;
+  std::int64_t next_us = 0;
+  std::int64_t period_us = 0;  // 0: one shot
 };
 
 class ReaderEngine {
  public:
   static constexpr std::size_t kReportBufferCapacity = 10'000;  // TagReportData
-  static constexpr std::size_t kMaxUnreadControlBytes = 1024 * 1024;
+  static constexpr std::size_t kMaxUnreadControlBytes = std::size_t{1024} * 1024;
   static constexpr std::int64_t kUnboundedReportPeriodUs = 100'000;
 
   // `log` receives not_read/lost rows here and sent rows via
@@ -134,7 +153,8 @@ class ReaderEngine {
   void return_unsent_report(OutgoingMessage&& report);
   // A report written to the socket of connection number `connection`: logs
   // its rows as sent.
-  void on_report_written(const OutgoingMessage& report, std::int64_t now_us, std::uint32_t connection);
+  void on_report_written(const OutgoingMessage& report, std::int64_t now_us,
+                         std::uint32_t connection);
 
   // Lines for the operator (GPO writes, refused commands, resets), drained.
   std::vector<std::string> take_notices();
@@ -147,20 +167,8 @@ class ReaderEngine {
   std::size_t buffered_report_tags() const noexcept { return report_buffer_tags_; }
 
  private:
-  struct RoSpecRun {
-    std::uint32_t ro_spec_id = 0;
-    std::int64_t started_us = 0;
-    std::size_t ai_index = 0;
-    std::int64_t ai_started_us = 0;
-    std::int64_t last_new_tag_us = 0;  // TagObservationTrigger "no new tags for T"
-    std::vector<std::array<std::uint8_t, kMaxEpcBytes + 1>> ai_tags;  // distinct EPCs (len + bytes)
-    std::int64_t next_flush_us = 0;     // unbounded N = 0 reporting
-  };
-  struct PeriodicStart {
-    std::uint32_t ro_spec_id = 0;
-    std::int64_t next_us = 0;
-    std::int64_t period_us = 0;  // 0: one shot
-  };
+  using RoSpecRun = ActiveRoSpec;
+  using PeriodicStart = PeriodicRoSpecStart;
 
   // Message handlers.
   void on_get_reader_capabilities(const hal::llrp::MessageView& m);
@@ -203,8 +211,9 @@ class ReaderEngine {
   void send_response(const hal::llrp::MessageView& request, hal::llrp::MessageType type,
                      const hal::llrp::LlrpStatus& status);
   void send_error_message(std::uint32_t message_id, const hal::llrp::LlrpStatus& status);
-  void send_control(hal::llrp::MessageType type, std::uint32_t message_id, std::vector<std::uint8_t> bytes);
-  void send_event(hal::llrp::ReaderEventNotification event);
+  void send_control(hal::llrp::MessageType type, std::uint32_t message_id,
+                    std::vector<std::uint8_t> bytes);
+  void send_event(const hal::llrp::ReaderEventNotification& event);
   void queue_report(OutgoingMessage&& report);
   hal::llrp::LlrpTimestamp reader_timestamp() const;
   std::uint32_t next_message_id() noexcept { return next_message_id_++; }

@@ -85,7 +85,6 @@ class ReaderServer final : public SessionHost {
   void on_reboot_over(boost::system::error_code ec);
   void say(const std::string& text);
 
-  boost::asio::io_context& io_;
   const SimClock& clock_;
   Options options_;
   std::ostream& log_;

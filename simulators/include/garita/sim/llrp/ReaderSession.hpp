@@ -40,7 +40,8 @@ class ReaderSession;
 class SessionHost {
  public:
   // A whole message arrived.
-  virtual void on_session_message(ReaderSession& session, const hal::llrp::MessageView& message) = 0;
+  virtual void on_session_message(ReaderSession& session,
+                                  const hal::llrp::MessageView& message) = 0;
   // The next message to write, if any.
   virtual std::optional<OutgoingMessage> take_outgoing(ReaderSession& session) = 0;
   // `message` was handed to the kernel in full.
@@ -100,7 +101,7 @@ class ReaderSession : public std::enable_shared_from_this<ReaderSession> {
   std::string peer_;
   std::uint32_t connection_;
   hal::llrp::FrameLexer lexer_;
-  std::array<std::uint8_t, 16 * 1024> read_buffer_{};
+  std::array<std::uint8_t, std::size_t{16} * 1024> read_buffer_{};
   boost::asio::steady_timer stall_timer_;
   boost::asio::steady_timer linger_timer_;
 

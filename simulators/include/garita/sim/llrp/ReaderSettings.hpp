@@ -62,14 +62,16 @@ class ReaderSettings {
 // The factory-default ROReportSpec described above.
 hal::llrp::RoReportSpec factory_report_spec();
 
+// Both checks below append what is wrong to `what` (callers may have put a
+// prefix there).
+//
 // Checks an ROReportSpec wherever it appears (SET_READER_CONFIG or inside
 // an ROSpec): trigger 0-2 (an LLRP 1.0.1 reader), Impinj selector only from
 // an Impinj reader with extensions enabled on this connection. Returns the
 // ParameterError chain from the ROReportSpec down, or an empty vector.
 std::vector<hal::llrp::ParameterError> check_report_spec(const ReaderProfile& profile,
                                                          const hal::llrp::RoReportSpec& spec,
-                                                         bool impinj_extensions,
-                                                         std::string& what);
+                                                         bool impinj_extensions, std::string& what);
 
 // Checks an AntennaConfiguration (SET_READER_CONFIG or an
 // InventoryParameterSpec): antenna number, receiver sensitivity index, hop

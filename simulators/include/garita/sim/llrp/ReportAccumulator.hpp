@@ -74,8 +74,8 @@ class ReportAccumulator {
 // How the reader renders TagReportData.
 struct ReportRendering {
   ReaderClock clock = ReaderClock::utc;
-  std::int64_t boot_us = 0;        // model time of the reader's boot (for Uptime timestamps)
-  bool serialized_tid = false;     // Impinj FastID enabled and the extensions are on
+  std::int64_t boot_us = 0;     // model time of the reader's boot (for Uptime timestamps)
+  bool serialized_tid = false;  // Impinj FastID enabled and the extensions are on
 };
 
 // Fills `out` with the fields `spec`'s selector enables and nothing else;

@@ -19,7 +19,8 @@ class SimClock {
 
   // Model time now; never decreases.
   std::int64_t now_us() const noexcept {
-    const auto real = std::chrono::duration_cast<std::chrono::duration<double, std::micro>>(Steady::now() - start_);
+    const auto real = std::chrono::duration_cast<std::chrono::duration<double, std::micro>>(
+        Steady::now() - start_);
     const auto t = start_us_ + static_cast<std::int64_t>(real.count() * speed_);
     if (t > last_us_) last_us_ = t;
     return last_us_;
@@ -33,7 +34,8 @@ class SimClock {
   // How long `model_us` of simulated time lasts on the host.
   Steady::duration real_duration(std::int64_t model_us) const noexcept {
     const double real_us = static_cast<double>(model_us) / speed_;
-    return std::chrono::duration_cast<Steady::duration>(std::chrono::duration<double, std::micro>(real_us));
+    return std::chrono::duration_cast<Steady::duration>(
+        std::chrono::duration<double, std::micro>(real_us));
   }
 
  private:

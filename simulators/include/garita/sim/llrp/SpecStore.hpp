@@ -23,7 +23,7 @@ namespace garita::sim::llrp {
 class TagMemory;
 
 struct StoredAccessSpec {
-  hal::llrp::AccessSpec spec;  // spec.is_active tracks Enabled/Disabled
+  hal::llrp::AccessSpec spec;    // spec.is_active tracks Enabled/Disabled
   std::uint32_t executions = 0;  // for the OperationCountValue stop trigger
 };
 

@@ -23,10 +23,10 @@ struct ReportedTag {
   std::array<std::uint8_t, kMaxEpcBytes> epc{};
   std::int64_t first_seen_us = 0;  // model time (µs since the Unix epoch)
   std::int64_t last_seen_us = 0;
-  std::uint32_t seen_count = 0;    // reads aggregated (TagSeenCount saturates at 65535 on the wire)
+  std::uint32_t seen_count = 0;  // reads aggregated (TagSeenCount saturates at 65535 on the wire)
   std::int8_t peak_rssi_dbm = -128;
   std::uint16_t first_channel = 0;
-  std::uint8_t tid_len = 0;        // TID attached to the report (0: none)
+  std::uint8_t tid_len = 0;  // TID attached to the report (0: none)
   std::array<std::uint8_t, kMaxTidBytes> tid{};
 
   std::span<const std::uint8_t> epc_bytes() const noexcept { return {epc.data(), epc_len}; }
@@ -35,7 +35,8 @@ struct ReportedTag {
 
 enum class TagOutcome : std::uint8_t {
   sent,      // written to the client's socket in an RO_ACCESS_REPORT
-  not_read,  // the reader was not inventorying (no active ROSpec, antenna not in the AISpec, rebooting)
+  not_read,  // the reader was not inventorying (no active ROSpec, antenna not in the AISpec,
+             // rebooting)
   lost,      // inventoried, then lost inside the reader (reboot, report buffer full)
 };
 
@@ -54,9 +55,9 @@ inline constexpr std::string_view simulator_exit = "simulator_exit";
 struct TagLogRow {
   std::int64_t time_us = 0;  // model time the outcome happened (sent: write completed)
   TagOutcome outcome = TagOutcome::sent;
-  std::string_view detail;        // empty for sent
-  std::uint32_t connection = 0;   // sent: 1-based connection number on this reader
-  std::uint32_t message_id = 0;   // sent: the RO_ACCESS_REPORT's MessageID
+  std::string_view detail;       // empty for sent
+  std::uint32_t connection = 0;  // sent: 1-based connection number on this reader
+  std::uint32_t message_id = 0;  // sent: the RO_ACCESS_REPORT's MessageID
   ReportedTag tag;
 };
 
