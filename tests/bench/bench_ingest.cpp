@@ -171,11 +171,13 @@ struct CommitSink final : lane::LaneSink {
     Latencies* l = latencies;
     auto on_committed = [l, closed](std::error_code ec) {
       if (ec) std::abort();
-      const auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - closed);
+      const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+          std::chrono::steady_clock::now() - closed);
       std::lock_guard<std::mutex> lock(l->mutex);
       l->us.record(static_cast<std::uint64_t>(us.count()));
     };
-    if (committer->submit(e, std::move(on_committed))) ++refused;  // garitad would hold it for retry
+    if (committer->submit(e, std::move(on_committed)))
+      ++refused;  // garitad would hold it for retry
   }
   void on_event(const lane::PipelineEvent&) override {}
 };
@@ -209,8 +211,10 @@ void report(benchmark::State& state, std::uint64_t reads, std::uint64_t crossing
   state.counters["close_to_commit_p50_ms"] = static_cast<double>(l.us.percentile(50)) / 1000.0;
   state.counters["close_to_commit_p99_ms"] = static_cast<double>(l.us.percentile(99)) / 1000.0;
   state.counters["close_to_commit_max_ms"] = static_cast<double>(l.us.max()) / 1000.0;
-  state.counters["crossings/commit"] = m.commits ? static_cast<double>(m.committed) / static_cast<double>(m.commits) : 0;
-  state.counters["commit_p99_ms"] = static_cast<double>(m.commit_latency_us.percentile(99)) / 1000.0;
+  state.counters["crossings/commit"] =
+      m.commits ? static_cast<double>(m.committed) / static_cast<double>(m.commits) : 0;
+  state.counters["commit_p99_ms"] =
+      static_cast<double>(m.commit_latency_us.percentile(99)) / 1000.0;
 }
 
 // The whole stream, flat out. Timed: replay + flush + waiting for the last
@@ -271,7 +275,8 @@ void BM_Ingest_Paced(benchmark::State& state) {
     const auto t0 = std::chrono::steady_clock::now();
     const std::int64_t first = s.reads.front().host_mono_us;
     auto due = [&](std::int64_t mono_us) {
-      return t0 + std::chrono::microseconds(static_cast<std::int64_t>(static_cast<double>(mono_us - first) / kSpeed));
+      return t0 + std::chrono::microseconds(
+                      static_cast<std::int64_t>(static_cast<double>(mono_us - first) / kSpeed));
     };
     std::int64_t next_tick = first;
     for (const garita::TagRead& r : s.reads) {
@@ -335,7 +340,8 @@ void BM_Baseline_PipelineOnly(benchmark::State& state) {
   const auto it = static_cast<double>(state.iterations());
   state.counters["reads/s"] =
       benchmark::Counter(it * static_cast<double>(s.reads.size()), benchmark::Counter::kIsRate);
-  state.counters["crossings/s"] = benchmark::Counter(static_cast<double>(crossings), benchmark::Counter::kIsRate);
+  state.counters["crossings/s"] =
+      benchmark::Counter(static_cast<double>(crossings), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_Baseline_PipelineOnly)->Unit(benchmark::kMillisecond)->UseRealTime();
 
@@ -374,8 +380,8 @@ void BM_Baseline_RawSqliteInsert(benchmark::State& state) {
   }
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) std::abort();
-  if (sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", nullptr, nullptr, nullptr) !=
-      SQLITE_OK) {
+  if (sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", nullptr, nullptr,
+                   nullptr) != SQLITE_OK) {
     std::abort();
   }
   sqlite3_stmt* ins = nullptr;
@@ -438,8 +444,9 @@ void BM_Baseline_RawSqliteInsert(benchmark::State& state) {
   sqlite3_finalize(ins);
   sqlite3_close(db);
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(batch));
-  state.counters["rows/s"] = benchmark::Counter(static_cast<double>(state.iterations()) * static_cast<double>(batch),
-                                                benchmark::Counter::kIsRate);
+  state.counters["rows/s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()) * static_cast<double>(batch),
+                         benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_Baseline_RawSqliteInsert)->Arg(1)->Arg(16)->Arg(128)->Arg(1024)->UseRealTime();
 

@@ -5,8 +5,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -48,7 +48,8 @@ ScratchDir::ScratchDir(const std::string& prefix) {
 }
 
 ScratchDir::~ScratchDir() {
-  if (const char* keep = std::getenv("GARITA_KEEP_TMP"); keep != nullptr && std::string(keep) == "1") {
+  if (const char* keep = std::getenv("GARITA_KEEP_TMP");
+      keep != nullptr && std::string(keep) == "1") {
     std::cout << "kept " << path_.string() << "\n";
     return;
   }
@@ -63,13 +64,16 @@ std::string lane_name(unsigned lane) {
 }
 
 std::int64_t utc_now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
-Simulator::Simulator(const ScratchDir& dir, const std::vector<std::string>& args, const std::string& name) {
+Simulator::Simulator(const ScratchDir& dir, const std::vector<std::string>& args,
+                     const std::string& name) {
   const fs::path ready = dir / (name + ".ready");
-  std::vector<std::string> argv = {GARITA_SIM, "llrp", "--port", "0", "--ready-file", ready.string(), "--quiet"};
+  std::vector<std::string> argv = {GARITA_SIM,     "llrp",         "--port", "0",
+                                   "--ready-file", ready.string(), "--quiet"};
   argv.insert(argv.end(), args.begin(), args.end());
   started_utc_us_ = utc_now_us();
   process_ = std::make_unique<BackgroundProcess>(argv, dir.path(), name);
@@ -97,8 +101,8 @@ std::uint16_t closed_port() {
   return ntohs(addr.sin_port);
 }
 
-fs::path write_config(const ScratchDir& dir, const std::map<unsigned, std::uint16_t>& ports, const fs::path& db,
-                      const std::string& extra, const std::string& name) {
+fs::path write_config(const ScratchDir& dir, const std::map<unsigned, std::uint16_t>& ports,
+                      const fs::path& db, const std::string& extra, const std::string& name) {
   std::ostringstream s;
   s << "issuers_file = \"" << GARITA_EXAMPLE_ISSUERS << "\"\n";
   s << "[site]\nport_code = \"SYS\"\ntime_zone = \"America/Tijuana\"\n";
@@ -119,18 +123,22 @@ fs::path write_config(const ScratchDir& dir, const std::map<unsigned, std::uint1
 
 Garitad::Garitad(const ScratchDir& dir, const fs::path& config, const std::string& name)
     : process_(std::make_unique<BackgroundProcess>(
-          std::vector<std::string>{GARITA_DAEMON, "--config", config.string()}, dir.path(), name)) {}
+          std::vector<std::string>{GARITA_DAEMON, "--config", config.string()}, dir.path(), name)) {
+}
 
 bool Garitad::wait_log(const std::string& text, std::size_t n, std::chrono::milliseconds limit) {
   const auto deadline = std::chrono::steady_clock::now() + limit;
   for (;;) {
     if (count_of(log(), text) >= n) return true;
-    if (!process_->running() || std::chrono::steady_clock::now() >= deadline) return count_of(log(), text) >= n;
+    if (!process_->running() || std::chrono::steady_clock::now() >= deadline)
+      return count_of(log(), text) >= n;
     std::this_thread::sleep_for(kPoll);
   }
 }
 
-bool Garitad::wait_started(std::chrono::milliseconds limit) { return wait_log("garitad: started:", 1, limit); }
+bool Garitad::wait_started(std::chrono::milliseconds limit) {
+  return wait_log("garitad: started:", 1, limit);
+}
 
 bool Garitad::wait_commits(std::size_t n, std::chrono::milliseconds limit) {
   return wait_log("crossing committed", n, limit);
@@ -138,7 +146,9 @@ bool Garitad::wait_commits(std::size_t n, std::chrono::milliseconds limit) {
 
 std::size_t count_of(const std::string& text, const std::string& needle) {
   std::size_t n = 0;
-  for (std::size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + needle.size())) ++n;
+  for (std::size_t at = text.find(needle); at != std::string::npos;
+       at = text.find(needle, at + needle.size()))
+    ++n;
   return n;
 }
 
@@ -310,21 +320,27 @@ std::int64_t Score::time_error_quantile(double q) const {
 
 std::string Score::summary() const {
   char buf[768];
-  std::snprintf(buf, sizeof buf,
-                "precision %.4f (%zu passes found by %zu crossings; %zu duplicates, %zu unknown EPC; %zu more "
-                "of travellers still walking at the end)\n"
-                "recall    %.4f (%zu of %zu detectable traveller passes; %zu more left out: the reader did not "
-                "report all their reads)\n"
-                "lane accuracy %.4f (%zu of %zu), direction accuracy %.4f (%zu unknown), counter-flow flagged %zu "
-                "of %zu\n"
-                "first_seen - first true-lane read: p50 %lld us, p99 %lld us; retail-tag crossings %zu\n",
-                precision(), correct, crossings, duplicates, unknown_epc, in_progress, recall(), detected, detectable, excluded,
-                lane_accuracy(), lane_right, correct, direction_accuracy(), dir_unknown, counter_flow_flagged,
-                counter_flow, static_cast<long long>(time_error_quantile(0.5)),
-                static_cast<long long>(time_error_quantile(0.99)), retail_crossings);
+  std::snprintf(
+      buf, sizeof buf,
+      "precision %.4f (%zu passes found by %zu crossings; %zu duplicates, %zu unknown EPC; %zu "
+      "more "
+      "of travellers still walking at the end)\n"
+      "recall    %.4f (%zu of %zu detectable traveller passes; %zu more left out: the reader did "
+      "not "
+      "report all their reads)\n"
+      "lane accuracy %.4f (%zu of %zu), direction accuracy %.4f (%zu unknown), counter-flow "
+      "flagged %zu "
+      "of %zu\n"
+      "first_seen - first true-lane read: p50 %lld us, p99 %lld us; retail-tag crossings %zu\n",
+      precision(), correct, crossings, duplicates, unknown_epc, in_progress, recall(), detected,
+      detectable, excluded, lane_accuracy(), lane_right, correct, direction_accuracy(), dir_unknown,
+      counter_flow_flagged, counter_flow, static_cast<long long>(time_error_quantile(0.5)),
+      static_cast<long long>(time_error_quantile(0.99)), retail_crossings);
   std::string s = buf;
-  for (const auto& [b, n] : missed_by_behaviour) s += "  missed: " + b + " x" + std::to_string(n) + "\n";
-  for (const auto& [b, n] : wrong_lane_by_behaviour) s += "  wrong lane: " + b + " x" + std::to_string(n) + "\n";
+  for (const auto& [b, n] : missed_by_behaviour)
+    s += "  missed: " + b + " x" + std::to_string(n) + "\n";
+  for (const auto& [b, n] : wrong_lane_by_behaviour)
+    s += "  wrong lane: " + b + " x" + std::to_string(n) + "\n";
   return s;
 }
 
@@ -380,8 +396,8 @@ Score score_crossings(const std::vector<store::StoredCrossing>& stored,
       continue;
     }
     ++s.lane_right;
-    const Direction want =
-        t.direction == sim::Direction::entry_to_exit ? Direction::with_flow : Direction::counter_flow;
+    const Direction want = t.direction == sim::Direction::entry_to_exit ? Direction::with_flow
+                                                                        : Direction::counter_flow;
     if (x.direction == Direction::unknown) {
       ++s.dir_unknown;
     } else {
@@ -392,7 +408,8 @@ Score score_crossings(const std::vector<store::StoredCrossing>& stored,
       ++s.counter_flow;
       if (x.direction == Direction::counter_flow) ++s.counter_flow_flagged;
     }
-    if (t.first_read_true_lane_us) s.time_errors.push_back(x.first_seen_utc_us - *t.first_read_true_lane_us);
+    if (t.first_read_true_lane_us)
+      s.time_errors.push_back(x.first_seen_utc_us - *t.first_read_true_lane_us);
   }
   return s;
 }

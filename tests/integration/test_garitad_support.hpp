@@ -49,7 +49,8 @@ std::int64_t utc_now_us();
 // `garita-sim llrp --port 0 --ready-file F --quiet ARGS`, waited for.
 class Simulator {
  public:
-  Simulator(const ScratchDir& dir, const std::vector<std::string>& args, const std::string& name = "sim");
+  Simulator(const ScratchDir& dir, const std::vector<std::string>& args,
+            const std::string& name = "sim");
   const std::map<unsigned, std::uint16_t>& ports() const noexcept { return ports_; }
   BackgroundProcess& process() { return *process_; }
   // Host UTC (µs) just before the simulator was started: its clock starts
@@ -69,8 +70,9 @@ std::uint16_t closed_port();
 // llrp://127.0.0.1:PORT, lane "P0L" with antenna 1 entry, 2 exit; the
 // shipped example issuer table; the database at `db`; `extra` TOML tables
 // such as "[lane_defaults]\ngap_s = 0.5\n"). Returns its path.
-fs::path write_config(const ScratchDir& dir, const std::map<unsigned, std::uint16_t>& ports, const fs::path& db,
-                      const std::string& extra = "", const std::string& name = "garitad.toml");
+fs::path write_config(const ScratchDir& dir, const std::map<unsigned, std::uint16_t>& ports,
+                      const fs::path& db, const std::string& extra = "",
+                      const std::string& name = "garitad.toml");
 
 // garitad --config FILE in the background.
 class Garitad {
@@ -132,15 +134,15 @@ std::vector<SentRow> read_sent_log(const fs::path& csv);
 // tests/unit/lane/test_lane_scoring.cpp does in process). Each card's EPC is
 // unique in the model, so the EPC identifies the pass.
 struct Score {
-  std::size_t crossings = 0;     // crossings of traveller cards or unknown EPCs
-  std::size_t correct = 0;       // passes with at least one crossing
-  std::size_t duplicates = 0;    // further crossings of the same pass
-  std::size_t unknown_epc = 0;   // EPC in no truth record and never read
-  std::size_t in_progress = 0;   // crossings of travellers still walking when the simulator stopped
-  std::size_t detectable = 0;    // detectable traveller passes the readers fully reported
-  std::size_t detected = 0;      // ... with a crossing
-  std::size_t excluded = 0;      // detectable, but a read was not reported (no ROSpec yet, reboot, ...)
-  std::size_t lane_right = 0;    // correct passes whose (first) crossing is in the true lane
+  std::size_t crossings = 0;    // crossings of traveller cards or unknown EPCs
+  std::size_t correct = 0;      // passes with at least one crossing
+  std::size_t duplicates = 0;   // further crossings of the same pass
+  std::size_t unknown_epc = 0;  // EPC in no truth record and never read
+  std::size_t in_progress = 0;  // crossings of travellers still walking when the simulator stopped
+  std::size_t detectable = 0;   // detectable traveller passes the readers fully reported
+  std::size_t detected = 0;     // ... with a crossing
+  std::size_t excluded = 0;  // detectable, but a read was not reported (no ROSpec yet, reboot, ...)
+  std::size_t lane_right = 0;  // correct passes whose (first) crossing is in the true lane
   std::size_t dir_known = 0, dir_right = 0, dir_unknown = 0;
   std::size_t counter_flow = 0, counter_flow_flagged = 0;
   std::size_t retail_crossings = 0;
@@ -151,7 +153,9 @@ struct Score {
   double precision() const { return crossings ? double(correct) / double(crossings) : 0.0; }
   double recall() const { return detectable ? double(detected) / double(detectable) : 0.0; }
   double lane_accuracy() const { return correct ? double(lane_right) / double(correct) : 0.0; }
-  double direction_accuracy() const { return dir_known ? double(dir_right) / double(dir_known) : 0.0; }
+  double direction_accuracy() const {
+    return dir_known ? double(dir_right) / double(dir_known) : 0.0;
+  }
   std::int64_t time_error_quantile(double q) const;
   std::string summary() const;
 };

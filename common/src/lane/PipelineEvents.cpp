@@ -38,7 +38,7 @@ std::string seconds(std::int64_t us) {
   const std::uint64_t mag =
       us < 0 ? 0 - static_cast<std::uint64_t>(us) : static_cast<std::uint64_t>(us);
   (void)std::snprintf(buf, sizeof buf, "%c%" PRIu64 ".%06" PRIu64 " s", us < 0 ? '-' : '+',
-                mag / 1'000'000, mag % 1'000'000);
+                      mag / 1'000'000, mag % 1'000'000);
   return buf;
 }
 
