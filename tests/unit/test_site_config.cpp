@@ -202,3 +202,16 @@ TEST_CASE("a missing config file is an io error naming it") {
   CHECK(garita::config::load_site_config("/nonexistent/garitad.toml", c, error) == Errc::io_error);
   CHECK(error.rfind("/nonexistent/garitad.toml: cannot open", 0) == 0);
 }
+
+TEST_CASE("an error message is always one printable line") {
+  // toml++ quotes the character it stopped at, which can be a newline.
+  const std::string e =
+      error_of("[site]\nport_code = \"SYS\"\n[[lane]]\niid=f\n", Errc::config_syntax);
+  CHECK(e.find('\n') == std::string::npos);
+  CHECK(e.find("\\n") != std::string::npos);
+  // A quoted key may hold control characters.
+  const std::string k =
+      error_of(std::string("\"a\\tb\" = 1\n") + kMinimal, Errc::config_unknown_key);
+  CHECK(k.find('\t') == std::string::npos);
+  CHECK(k.find("a\\tb") != std::string::npos);
+}

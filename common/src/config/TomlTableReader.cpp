@@ -20,16 +20,37 @@ std::string number_text(double v) {
 
 }  // namespace
 
+// Config text can put any byte into a message (a quoted key, or the
+// character toml++ quotes when it stops): escape control characters so an
+// error stays one printable line in a terminal and the journal.
+static void append_printable(std::string& out, std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (u < 0x20 || u == 0x7f) {
+      out += "\\x";
+      out += kHex[u >> 4];
+      out += kHex[u & 0xF];
+    } else {
+      out += c;
+    }
+  }
+}
+
 std::error_code ErrorSink::fail(Errc code, std::uint32_t line, std::string_view label,
                                 std::string_view what) {
   std::string message = source_;
   if (line != 0) message += ':' + std::to_string(line);
   message += ": ";
   if (!label.empty()) {
-    message += label;
+    append_printable(message, label);
     message += ": ";
   }
-  message += what;
+  append_printable(message, what);
   error_ = std::move(message);
   return code;
 }
