@@ -45,6 +45,7 @@
 #include <thread>
 #include <vector>
 
+#include "BenchSupport.hpp"
 #include "garita/common/IssuerTable.hpp"
 #include "garita/common/lane/LanePipeline.hpp"
 #include "garita/common/store/CrossingStore.hpp"
@@ -64,26 +65,7 @@ constexpr std::int64_t kStartUtc = 1'780'000'000'000'000;
 constexpr std::int64_t kHostBoot = kStartUtc - 86'400 * kS;
 constexpr std::int64_t kTickUs = 50'000;  // garitad's tick (DaemonOptions::tick_us)
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "garita-bench-ingest-XXXXXX").string();
-    std::vector<char> buf(pattern.begin(), pattern.end());
-    buf.push_back('\0');
-    if (::mkdtemp(buf.data()) == nullptr) std::abort();
-    path_ = buf.data();
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  fs::path file(const char* name) const { return path_ / name; }
-
- private:
-  fs::path path_;
-};
+using garita::bench::TempDir;
 
 struct Stream {
   std::vector<garita::TagRead> reads;  // in host receive order
@@ -101,23 +83,7 @@ Stream make_stream(std::int64_t seconds, std::uint64_t seed) {
   sc.arrivals.end_time_us = kStartUtc + seconds * kS;
   sim::TrafficModel model(sc);
   Stream out;
-  sim::Rng jitter(seed ^ 0x5EED);
-  while (auto o = model.next()) {
-    garita::TagRead r;
-    r.reader_id = o->reader;
-    r.antenna = o->antenna;
-    r.pc = o->pc;
-    r.epc.assign(o->epc_bytes());
-    r.tid.assign(o->tid_bytes());
-    r.peak_rssi_cdbm = static_cast<std::int16_t>(o->peak_rssi_dbm * 100);
-    r.channel = o->channel_index;
-    r.reader_first_seen_utc_us = o->time_us - 1'500'000 + o->reader * 700'000;
-    r.host_utc_us = o->time_us + 1'000 + static_cast<std::int64_t>(jitter.exponential(4'000.0));
-    r.host_mono_us = r.host_utc_us - kHostBoot;
-    out.reads.push_back(r);
-  }
-  std::stable_sort(out.reads.begin(), out.reads.end(),
-                   [](const auto& a, const auto& b) { return a.host_mono_us < b.host_mono_us; });
+  out.reads = garita::bench::reads_from_model(model, seed ^ 0x5EED, kHostBoot);
   auto issuers = std::make_shared<garita::IssuerTable>();
   std::string error;
   if (garita::IssuerTable::load_file(GARITA_EXAMPLE_ISSUERS, *issuers, error)) {
@@ -183,7 +149,7 @@ struct CommitSink final : lane::LaneSink {
 };
 
 struct Run {
-  TempDir dir;
+  TempDir dir{"garita-bench-ingest"};
   Latencies latencies;
   std::unique_ptr<store::GroupCommitter> committer;
   CommitSink sink;
@@ -372,7 +338,7 @@ const std::vector<garita::Crossing>& stream_crossings() {
 
 void BM_Baseline_RawSqliteInsert(benchmark::State& state) {
   const auto& crossings = stream_crossings();
-  TempDir dir;
+  TempDir dir("garita-bench-ingest");
   const auto file = dir.file("raw.db");
   {
     store::CrossingStore st;

@@ -20,6 +20,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "BenchSupport.hpp"
 #include "garita/common/lane/LanePipeline.hpp"
 #include "garita/sim/Random.hpp"
 #include "garita/sim/TrafficModel.hpp"
@@ -47,23 +48,7 @@ const Stream& stream() {
     sc.arrivals.end_time_us = kStartUtc + 600 * kS;
     sim::TrafficModel model(sc);
     Stream out;
-    sim::Rng jitter(5);
-    while (auto o = model.next()) {
-      garita::TagRead r;
-      r.reader_id = o->reader;
-      r.antenna = o->antenna;
-      r.pc = o->pc;
-      r.epc.assign(o->epc_bytes());
-      r.tid.assign(o->tid_bytes());
-      r.peak_rssi_cdbm = static_cast<std::int16_t>(o->peak_rssi_dbm * 100);
-      r.channel = o->channel_index;
-      r.reader_first_seen_utc_us = o->time_us - 1'500'000 + o->reader * 700'000;
-      r.host_utc_us = o->time_us + 1'000 + static_cast<std::int64_t>(jitter.exponential(4'000.0));
-      r.host_mono_us = r.host_utc_us - kHostBoot;
-      out.reads.push_back(r);
-    }
-    std::stable_sort(out.reads.begin(), out.reads.end(),
-                     [](const auto& a, const auto& b) { return a.host_mono_us < b.host_mono_us; });
+    out.reads = garita::bench::reads_from_model(model, 5, kHostBoot);
     for (std::size_t i = 0; i < sc.lanes.lane_ids.size(); ++i) {
       lane::LaneConfig l;
       l.lane_id = std::to_string(sc.lanes.lane_ids[i]);

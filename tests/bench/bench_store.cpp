@@ -16,6 +16,7 @@
 #include <system_error>
 #include <vector>
 
+#include "BenchSupport.hpp"
 #include "garita/common/Hex.hpp"
 #include "garita/common/store/CrossingStore.hpp"
 #include "garita/common/store/GroupCommitter.hpp"
@@ -25,26 +26,7 @@ namespace {
 namespace fs = std::filesystem;
 using garita::Crossing;
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "garita-bench-store-XXXXXX").string();
-    std::vector<char> buf(pattern.begin(), pattern.end());
-    buf.push_back('\0');
-    if (::mkdtemp(buf.data()) == nullptr) std::abort();
-    path_ = buf.data();
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  fs::path file(const char* name) const { return path_ / name; }
-
- private:
-  fs::path path_;
-};
+using garita::bench::TempDir;
 
 // A crossing as a lane makes it: 96-bit non-GS1 card number, a TID, a document.
 Crossing make_crossing(std::uint64_t sequence) {
@@ -104,7 +86,7 @@ garita::store::CrossingStore open_store(const fs::path& file) {
 // Baseline: the same table (created by the store), filled with plain
 // prepared INSERTs, no validation, no upsert.
 void BM_RawSqlite_BatchInsert(benchmark::State& state) {
-  TempDir dir;
+  TempDir dir("garita-bench-store");
   const auto file = dir.file("raw.db");
   open_store(file).close();
   sqlite3* db = nullptr;
@@ -169,7 +151,7 @@ void BM_RawSqlite_BatchInsert(benchmark::State& state) {
 BENCHMARK(BM_RawSqlite_BatchInsert)->Arg(1)->Arg(16)->Arg(128)->Arg(1024)->UseRealTime();
 
 void BM_CrossingStore_WriteBatch(benchmark::State& state) {
-  TempDir dir;
+  TempDir dir("garita-bench-store");
   auto store = open_store(dir.file("store.db"));
   const auto batch = static_cast<std::size_t>(state.range(0));
   std::uint64_t next = 1;
@@ -188,7 +170,7 @@ BENCHMARK(BM_CrossingStore_WriteBatch)->Arg(1)->Arg(16)->Arg(128)->Arg(1024)->Us
 // Extending existing rows (the "session re-opened" path: insert misses,
 // update hits).
 void BM_CrossingStore_ExtendBatch(benchmark::State& state) {
-  TempDir dir;
+  TempDir dir("garita-bench-store");
   auto store = open_store(dir.file("store.db"));
   const auto batch = static_cast<std::size_t>(state.range(0));
   auto base = rows(1, batch);
@@ -207,7 +189,7 @@ BENCHMARK(BM_CrossingStore_ExtendBatch)->Arg(128)->UseRealTime();
 // End to end: one submitter thread, the writer thread, a callback per
 // crossing. Each iteration submits `range(0)` crossings and flushes.
 void BM_GroupCommitter_EndToEnd(benchmark::State& state) {
-  TempDir dir;
+  TempDir dir("garita-bench-store");
   garita::store::CommitterOptions opts;
   opts.max_submit_wait = std::chrono::milliseconds{60'000};
   garita::store::GroupCommitter gc(opts);
