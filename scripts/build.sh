@@ -5,7 +5,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 preset=${1:-release}
 shift || true
-scripts/install-deps.sh
+if [ "$preset" = arm64 ]; then
+  scripts/install-deps.sh --arm64
+else
+  scripts/install-deps.sh
+fi
 # ccache: key on paths relative to the checkout, so a fresh clone (CI) reuses
 # what an earlier build on this machine compiled.
 export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1

@@ -4,6 +4,7 @@
 
 #include "garita/hal/DriverErrc.hpp"
 #include "garita/hal/llrp/LlrpClient.hpp"
+#include "garita/hal/mercury/MercuryDriver.hpp"
 
 namespace garita::hal {
 namespace {
@@ -12,8 +13,8 @@ namespace {
 constexpr std::array kDrivers{
     DriverTableEntry{ReaderScheme::llrp, "LLRP over TCP", &llrp::make_llrp_client},
     DriverTableEntry{ReaderScheme::llrps, "LLRP over TLS", &llrp::make_llrp_client},
-    DriverTableEntry{ReaderScheme::serial, "serial", nullptr},
-    DriverTableEntry{ReaderScheme::usb, "USB", nullptr},
+    DriverTableEntry{ReaderScheme::serial, "Mercury serial module", &mercury::make_mercury_driver},
+    DriverTableEntry{ReaderScheme::usb, "Mercury USB module", &mercury::make_mercury_driver},
 };
 
 }  // namespace

@@ -125,6 +125,76 @@ std::error_code parse_network(std::string_view rest, ReaderUri& out, std::string
   return {};
 }
 
+// Options every module reader (serial://, usb://) takes besides its own:
+// region, power, antennas. Returns false with `why` set for a bad value;
+// `handled` says whether `key` was one of them.
+bool parse_module_option(std::string_view key, std::string_view value, ReaderUri& out,
+                         std::string& why, bool& handled) {
+  handled = true;
+  if (key == "region") {
+    const bool ok =
+        !value.empty() && value.size() <= 8 &&
+        value.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") ==
+            std::string_view::npos;
+    if (!ok) {
+      why = "region '" + std::string(value) + "' is not a region name such as NA, EU3, NA2";
+      return false;
+    }
+    out.region = std::string(value);
+    return true;
+  }
+  if (key == "power") {
+    unsigned p = 0;
+    if (!parse_uint(value, p) || p > 3150) {
+      why = "power '" + std::string(value) +
+            "' is not a read power in centi-dBm from 0 to 3150 (e.g. 2700 = 27 dBm)";
+      return false;
+    }
+    out.read_power_cdbm = static_cast<std::uint16_t>(p);
+    return true;
+  }
+  if (key == "antennas") {
+    std::vector<std::uint16_t> list;
+    std::string_view rest = value;
+    while (true) {
+      const std::size_t comma = rest.find(',');
+      const std::string_view item = rest.substr(0, comma);
+      std::uint16_t a = 0;
+      if (!parse_uint(item, a) || a == 0 || a > 64) {
+        why = "antennas '" + std::string(value) + "' is not a list of antenna ports 1..64 like 1,2";
+        return false;
+      }
+      for (std::uint16_t seen : list) {
+        if (seen == a) {
+          why = "antennas '" + std::string(value) + "' lists port " + std::to_string(a) + " twice";
+          return false;
+        }
+      }
+      list.push_back(a);
+      if (comma == std::string_view::npos) break;
+      rest = rest.substr(comma + 1);
+    }
+    out.antennas = std::move(list);
+    return true;
+  }
+  handled = false;
+  return true;
+}
+
+std::string module_options_text(const ReaderUri& u) {
+  std::string s;
+  if (!u.region.empty()) s += "&region=" + u.region;
+  if (u.read_power_cdbm) s += "&power=" + std::to_string(*u.read_power_cdbm);
+  if (!u.antennas.empty()) {
+    s += "&antennas=";
+    for (std::size_t i = 0; i < u.antennas.size(); ++i) {
+      if (i) s += ',';
+      s += std::to_string(u.antennas[i]);
+    }
+  }
+  return s;
+}
+
 std::error_code parse_serial(std::string_view rest, ReaderUri& out, std::string& why) {
   std::string_view query;
   if (const std::size_t q = rest.find('?'); q != std::string_view::npos) {
@@ -147,7 +217,11 @@ std::error_code parse_serial(std::string_view rest, ReaderUri& out, std::string&
       out.baud = b;
       return true;
     }
-    why = "unknown serial option '" + std::string(key) + "' (expected baud)";
+    bool handled = false;
+    if (!parse_module_option(key, value, out, why, handled)) return false;
+    if (handled) return true;
+    why =
+        "unknown serial option '" + std::string(key) + "' (expected baud, region, power, antennas)";
     return false;
   });
   return ok ? std::error_code{} : make_error_code(Errc::config_bad_value);
@@ -175,7 +249,11 @@ std::error_code parse_usb(std::string_view rest, ReaderUri& out, std::string& wh
       out.usb_serial = std::string(value);
       return true;
     }
-    why = "unknown usb option '" + std::string(key) + "' (expected serial)";
+    bool handled = false;
+    if (!parse_module_option(key, value, out, why, handled)) return false;
+    if (handled) return true;
+    why =
+        "unknown usb option '" + std::string(key) + "' (expected serial, region, power, antennas)";
     return false;
   });
   return ok ? std::error_code{} : make_error_code(Errc::config_bad_value);
@@ -207,7 +285,9 @@ std::string ReaderUri::to_string() const {
       s += ':' + std::to_string(port);
       if (listen) s += "?listen=1";
       break;
-    case ReaderScheme::serial: s += device + "?baud=" + std::to_string(baud); break;
+    case ReaderScheme::serial:
+      s += device + "?baud=" + std::to_string(baud) + module_options_text(*this);
+      break;
     case ReaderScheme::usb: {
       static constexpr char digits[] = "0123456789abcdef";
       for (std::uint16_t v : {vid, pid}) {
@@ -215,7 +295,9 @@ std::string ReaderUri::to_string() const {
         s += ':';
       }
       s.pop_back();
-      if (!usb_serial.empty()) s += "?serial=" + usb_serial;
+      std::string query = usb_serial.empty() ? std::string() : "&serial=" + usb_serial;
+      query += module_options_text(*this);
+      if (!query.empty()) s += "?" + query.substr(1);
       break;
     }
   }

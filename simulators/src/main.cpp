@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "LlrpCommand.hpp"
+#include "SerialCommand.hpp"
 
 #ifndef GARITA_VERSION
 #define GARITA_VERSION "unknown"
@@ -23,6 +24,8 @@ int run(int argc, char** argv) {
 
   LlrpCommandArgs llrp_args;
   auto* llrp = add_llrp_command(app, llrp_args);
+  SerialCommandArgs serial_args;
+  auto* serial = add_serial_command(app, serial_args);
 
   try {
     app.parse(argc, argv);
@@ -39,6 +42,7 @@ int run(int argc, char** argv) {
   }
 
   if (*llrp) return run_llrp_command(llrp_args, std::cout, std::cerr);
+  if (*serial) return run_serial_command(serial_args, std::cout, std::cerr);
   return kExitBadInput;
 }
 

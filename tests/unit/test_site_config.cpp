@@ -53,6 +53,16 @@ std::string replace(std::string text, std::string_view from, std::string_view to
 
 }  // namespace
 
+TEST_CASE("paths in a config named without a folder are made absolute") {
+  // `garitad --config garitad.toml`: the database sits next to it, in the
+  // current directory, and every later check sees an absolute path.
+  SiteConfig c;
+  std::string error;
+  REQUIRE_FALSE(parse_site_config(kMinimal, "garitad.toml", c, error));
+  CHECK(c.store.path.is_absolute());
+  CHECK(c.store.path == (std::filesystem::current_path() / "crossings.db").lexically_normal());
+}
+
 TEST_CASE("a minimal config loads with the documented defaults") {
   SiteConfig c;
   std::string error;

@@ -6,8 +6,11 @@
 
 #include <toml++/toml.h>
 
+#include <boost/asio/ip/address.hpp>
+
 #include <cmath>
 #include <set>
+#include <tuple>
 
 #include "garita/common/TextFile.hpp"
 #include "garita/common/config/TomlTableReader.hpp"
@@ -54,8 +57,8 @@ class SiteParser {
       : root_(root, "", errors), source_(source), errors_(errors), out_(out) {}
 
   std::error_code parse() {
-    if (auto ec = root_.only_keys(
-            {"site", "database", "issuers_file", "issuer", "reader", "lane", "lane_defaults"})) {
+    if (auto ec = root_.only_keys({"site", "database", "issuers_file", "issuer", "reader", "lane",
+                                   "lane_defaults", "security", "uplink", "api", "retention"})) {
       return ec;
     }
     if (auto ec = parse_site()) return ec;
@@ -63,7 +66,11 @@ class SiteParser {
     if (auto ec = parse_issuers()) return ec;
     if (auto ec = parse_readers()) return ec;
     if (auto ec = parse_lane_defaults()) return ec;
-    return parse_lanes();
+    if (auto ec = parse_lanes()) return ec;
+    if (auto ec = parse_security()) return ec;
+    if (auto ec = parse_retention()) return ec;
+    if (auto ec = parse_uplink()) return ec;
+    return parse_api();
   }
 
  private:
@@ -152,10 +159,9 @@ class SiteParser {
   std::error_code parse_readers() {
     const toml::array* readers = nullptr;
     if (auto ec = root_.optional_table_array("reader", readers)) return ec;
-    if (readers == nullptr || readers->empty()) {
-      return root_.fail(Errc::config_missing_key, "reader",
-                        "no [[reader]] blocks: a lane needs at least one reader");
-    }
+    // A site whose lanes all have lane controllers has no readers of its
+    // own; a lane with antennas then fails in parse_lanes().
+    if (readers == nullptr) return {};
     std::set<std::string> ids;
     for (std::size_t i = 0; i < readers->size(); ++i) {
       const toml::table& t = *readers->get(i)->as_table();
@@ -241,7 +247,7 @@ class SiteParser {
       const toml::table& t = *lanes->get(i)->as_table();
       TomlTableReader r(t, "lane[" + std::to_string(i + 1) + "]", errors_);
       if (auto ec = r.only_keys({"id", "antenna", "gap_s", "min_reads", "min_rssi_dbm", "rearm_s",
-                                 "max_open_sessions"})) {
+                                 "max_open_sessions", "controller"})) {
         return ec;
       }
       LaneSettings lane;
@@ -255,12 +261,28 @@ class SiteParser {
         return r.fail(Errc::config_bad_value, "id",
                       "lane id " + in_quotes(lane.id) + " is used twice");
       }
+      if (auto ec = r.optional_bool("controller", lane.controller)) return ec;
+      if (lane.controller) {
+        // The lane controller reads and debounces (docs/uplink.md): settings
+        // here would silently do nothing, so they are refused.
+        for (std::string_view key :
+             {"antenna", "gap_s", "min_reads", "min_rssi_dbm", "rearm_s", "max_open_sessions"}) {
+          if (t.contains(key)) {
+            return r.fail(Errc::config_bad_value, key,
+                          "a controller lane (controller = true) has no antennas or debounce "
+                          "settings here: they belong in its garita-lane configuration");
+          }
+        }
+        out_.lanes.push_back(std::move(lane));
+        continue;
+      }
       if (auto ec = parse_debounce(r, lane.debounce)) return ec;
       const toml::array* antennas = nullptr;
       if (auto ec = r.optional_table_array("antenna", antennas)) return ec;
       if (antennas == nullptr || antennas->empty()) {
         return r.fail(Errc::config_missing_key, "antenna",
-                      "a lane needs at least one [[lane.antenna]] block (reader and antenna)");
+                      "a lane needs at least one [[lane.antenna]] block (reader and antenna), "
+                      "or controller = true when a garita-lane controller runs it");
       }
       for (std::size_t a = 0; a < antennas->size(); ++a) {
         const toml::table& at = *antennas->get(a)->as_table();
@@ -268,6 +290,10 @@ class SiteParser {
         if (auto ec = ar.only_keys({"reader", "antenna", "role"})) return ec;
         LaneAntenna la;
         if (auto ec = ar.required_string("reader", la.reader, "the id of a [[reader]]")) return ec;
+        if (out_.readers.empty()) {
+          return root_.fail(Errc::config_missing_key, "reader",
+                            "no [[reader]] blocks: a lane with antennas needs at least one reader");
+        }
         bool found = false;
         for (const ReaderSettings& rs : out_.readers) found = found || rs.id == la.reader;
         if (!found) {
@@ -304,9 +330,193 @@ class SiteParser {
     return {};
   }
 
+  // [security] (docs/security.md). Optional: defaults put the users and
+  // audit databases next to the crossings database.
+  std::error_code parse_security() {
+    SecuritySettings& s = out_.security;
+    const std::filesystem::path data_dir = out_.store.path.parent_path();
+    s.users_db = data_dir / "users.db";
+    s.audit_db = data_dir / "audit.db";
+    const toml::table* t = nullptr;
+    if (auto ec = root_.optional_table("security", t)) return ec;
+    if (t == nullptr) return {};
+    TomlTableReader r(*t, "security", errors_);
+    if (auto ec = r.only_keys({"users_db", "audit_db", "signing_key", "signing_cert",
+                               "token_lifetime_hours", "audit_retention_days",
+                               "audit_sign_every_rows", "audit_sign_every_seconds"})) {
+      return ec;
+    }
+    for (auto [key, field] :
+         {std::pair{"users_db", &s.users_db}, std::pair{"audit_db", &s.audit_db},
+          std::pair{"signing_key", &s.signing_key}, std::pair{"signing_cert", &s.signing_cert}}) {
+      std::string value;
+      if (auto ec = r.optional_string(key, value)) return ec;
+      if (!value.empty()) *field = resolve(value);
+    }
+    if (s.users_db == s.audit_db || s.users_db == out_.store.path ||
+        s.audit_db == out_.store.path) {
+      return r.fail(Errc::config_bad_value, s.users_db == s.audit_db ? "audit_db" : "users_db",
+                    "users_db, audit_db and [database] path must be three different files");
+    }
+    if (!s.signing_cert.empty() && s.signing_key.empty()) {
+      return r.fail(Errc::config_missing_key, "signing_key",
+                    "signing_cert is given but not signing_key (the PEM private key file)");
+    }
+    // Tokens live at most 90 days (docs/security.md).
+    if (auto ec = r.optional_number("token_lifetime_hours", 1.0 / 60, 24.0 * 90,
+                                    s.token_lifetime_hours)) {
+      return ec;
+    }
+    for (auto [key, field, lo, hi] :
+         {std::tuple{"audit_retention_days", &s.audit_retention_days, 1, 36500},
+          std::tuple{"audit_sign_every_rows", &s.audit_sign_every_rows, 1, 100000},
+          std::tuple{"audit_sign_every_seconds", &s.audit_sign_every_seconds, 1, 86400}}) {
+      std::int64_t v = *field;
+      if (auto ec = r.optional_int(key, lo, hi, v)) return ec;
+      *field = static_cast<std::uint32_t>(v);
+    }
+    return {};
+  }
+
+  // [retention] (docs/operations.md): how long each record class is kept.
+  // Optional; every key has a default. Runs after [database] and
+  // [security], whose raw-read and audit schedules it carries along.
+  std::error_code parse_retention() {
+    store::RetentionSchedule& s = out_.retention;
+    s.raw_reads_hours = out_.store.raw_reads_retention_hours;
+    s.audit_days = out_.security.audit_retention_days;
+    const toml::table* t = nullptr;
+    if (auto ec = root_.optional_table("retention", t)) return ec;
+    if (t == nullptr) return {};
+    TomlTableReader r(*t, "retention", errors_);
+    if (auto ec = r.only_keys({"daily_at", "batch_rows", "crossings_max_age_days",
+                               "crossings_max_unexported_days", "crossings_after_exit_record_days",
+                               "conflicts_max_age_days", "entry_records_years",
+                               "officer_records_days"})) {
+      return ec;
+    }
+    std::string daily_at;
+    if (auto ec = r.optional_string("daily_at", daily_at)) return ec;
+    if (!daily_at.empty()) {
+      const auto minutes = store::parse_time_of_day(daily_at);
+      if (!minutes) {
+        return r.fail(Errc::config_bad_value, "daily_at",
+                      in_quotes(daily_at) + " is not a local time of day HH:MM, e.g. \"03:30\"");
+      }
+      s.daily_at_minutes = *minutes;
+    }
+    for (auto [key, field, lo, hi] :
+         {std::tuple{"batch_rows", &s.batch_rows, 1, 100000},
+          std::tuple{"crossings_max_age_days", &s.crossings.max_age_days, 1, 36500},
+          std::tuple{"crossings_max_unexported_days", &s.crossings.max_unexported_days, 1, 36500},
+          std::tuple{"crossings_after_exit_record_days", &s.crossings.after_exit_record_days, 0,
+                     36500},
+          std::tuple{"conflicts_max_age_days", &s.conflicts_max_age_days, 1, 36500},
+          std::tuple{"entry_records_years", &s.entry_records_years, 1, 100},
+          std::tuple{"officer_records_days", &s.officer_records_days, 1, 36500}}) {
+      std::int64_t v = *field;
+      if (auto ec = r.optional_int(key, lo, hi, v)) return ec;
+      *field = static_cast<std::uint32_t>(v);
+    }
+    // Rules between keys (the schedule's own check names the key).
+    std::string why;
+    if (store::validate(s, why)) {
+      const std::string key = why.substr(0, why.find(':'));
+      return r.fail(Errc::config_bad_value, key, why.substr(std::min(why.size(), key.size() + 2)));
+    }
+    return {};
+  }
+
+  // [uplink] and [api]: TLS listeners (docs/uplink.md, docs/api.md).
+  std::error_code parse_listener(TomlTableReader& r, ListenerSettings& l, bool client_ca_required) {
+    l.enabled = true;
+    if (auto ec = r.optional_string("address", l.address)) return ec;
+    boost::system::error_code not_ip;
+    boost::asio::ip::make_address(l.address, not_ip);
+    if (not_ip) {
+      return r.fail(
+          Errc::config_bad_value, "address",
+          in_quotes(l.address) + " is not an IP address (e.g. \"0.0.0.0\" or \"10.0.5.1\")");
+    }
+    std::int64_t port = l.port;
+    if (auto ec = r.optional_int("port", 1, 65535, port)) return ec;
+    l.port = static_cast<std::uint16_t>(port);
+    for (auto [key, field, hint] :
+         {std::tuple{"cert_file", &l.cert_file, "the server certificate chain (PEM)"},
+          std::tuple{"key_file", &l.key_file, "its private key (PEM, mode 0600)"},
+          std::tuple{"client_ca_file", &l.client_ca_file,
+                     "the CA (PEM) that issues the lane controllers' certificates"}}) {
+      std::string value;
+      if (std::string_view(key) == "client_ca_file" && !client_ca_required) {
+        if (auto ec = r.optional_string(key, value)) return ec;
+      } else if (auto ec = r.required_string(key, value, hint)) {
+        return ec;
+      }
+      if (!value.empty()) *field = resolve(value);
+    }
+    return {};
+  }
+
+  std::error_code parse_uplink() {
+    const toml::table* t = nullptr;
+    if (auto ec = root_.optional_table("uplink", t)) return ec;
+    bool any_controller = false;
+    for (const LaneSettings& l : out_.lanes) any_controller = any_controller || l.controller;
+    if (t == nullptr) {
+      if (!any_controller) return {};
+      for (const LaneSettings& l : out_.lanes) {
+        if (l.controller) {
+          return root_.fail(Errc::config_missing_key, "uplink",
+                            "lane " + in_quotes(l.id) +
+                                " has controller = true but there is no [uplink] section for "
+                                "lane controllers to connect to");
+        }
+      }
+    }
+    TomlTableReader r(*t, "uplink", errors_);
+    if (auto ec = r.only_keys(
+            {"address", "port", "cert_file", "key_file", "client_ca_file", "max_batch"})) {
+      return ec;
+    }
+    UplinkSettings& u = out_.uplink;
+    u.listener.address = "0.0.0.0";
+    u.listener.port = 8444;
+    if (auto ec = parse_listener(r, u.listener, true)) return ec;
+    std::int64_t max_batch = u.max_batch;
+    if (auto ec = r.optional_int("max_batch", 1, 1000, max_batch)) return ec;
+    u.max_batch = static_cast<std::uint32_t>(max_batch);
+    return {};
+  }
+
+  std::error_code parse_api() {
+    const toml::table* t = nullptr;
+    if (auto ec = root_.optional_table("api", t)) return ec;
+    if (t == nullptr) return {};
+    TomlTableReader r(*t, "api", errors_);
+    if (auto ec = r.only_keys({"address", "port", "cert_file", "key_file", "client_ca_file"})) {
+      return ec;
+    }
+    out_.api.address = "127.0.0.1";
+    out_.api.port = 8443;
+    if (auto ec = parse_listener(r, out_.api, false)) return ec;
+    if (out_.uplink.listener.enabled && out_.uplink.listener.port == out_.api.port) {
+      return r.fail(Errc::config_bad_value, "port",
+                    "[api] and [uplink] need different ports (both are " +
+                        std::to_string(out_.api.port) + ")");
+    }
+    return {};
+  }
+
+  // Relative paths are relative to the config file's folder, made absolute
+  // so that `garitad --config garitad.toml` (no folder) works too.
   std::filesystem::path resolve(const std::string& path) const {
     std::filesystem::path p(path);
-    if (p.is_relative()) p = source_.parent_path() / p;
+    if (p.is_relative()) {
+      std::error_code ec;
+      std::filesystem::path base = std::filesystem::absolute(source_, ec).parent_path();
+      if (ec) base = source_.parent_path();
+      p = base / p;
+    }
     return p.lexically_normal();
   }
 

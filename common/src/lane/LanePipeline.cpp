@@ -437,6 +437,50 @@ void LanePipeline::advance(std::int64_t now_mono_us) { impl_->advance(now_mono_u
 
 void LanePipeline::flush() { impl_->flush(); }
 
+bool LanePipeline::restore_crossing(const Crossing& crossing, std::int64_t now_mono_us,
+                                    std::int64_t now_utc_us) {
+  const std::optional<std::size_t> index = lane_index(crossing.lane_id);
+  if (!index) return false;
+  Impl::Lane& lane = impl_->lanes[*index];
+  const std::int64_t age_us = now_utc_us - crossing.last_seen_utc_us;
+  if (age_us >= lane.config.rearm_us || crossing.epc.empty()) return false;
+  std::uint32_t slot = lane.rearm.find(crossing.epc);
+  if (slot == RearmMemory::npos) {
+    bool evicted = false;
+    slot = lane.rearm.insert(crossing.epc, evicted);
+    if (evicted) ++lane.metrics.rearm_cap_hits;
+  } else if (lane.rearm.at(slot).crossing.sequence > crossing.sequence) {
+    return true;  // a later crossing of this card is already restored
+  }
+  RearmEntry& entry = lane.rearm.at(slot);
+  entry.crossing = crossing;
+  entry.last_mono_us = now_mono_us - std::max<std::int64_t>(age_us, 0);
+  entry.first_mono_us =
+      std::min(entry.last_mono_us,
+               now_mono_us - std::max<std::int64_t>(now_utc_us - crossing.first_seen_utc_us, 0));
+  // Only the crossing's summary survives a restart, not the first read on
+  // each antenna: keep the stored direction by placing the two first reads
+  // just far enough apart for direction_of() to give it back.
+  const std::int64_t apart = lane.config.direction_min_separation_us + 1;
+  switch (crossing.direction) {
+    case Direction::with_flow:
+      entry.first_entry_mono_us = entry.first_mono_us;
+      entry.first_exit_mono_us = entry.first_mono_us + apart;
+      break;
+    case Direction::counter_flow:
+      entry.first_exit_mono_us = entry.first_mono_us;
+      entry.first_entry_mono_us = entry.first_mono_us + apart;
+      break;
+    case Direction::unknown:
+      entry.first_entry_mono_us = kNoTime;
+      entry.first_exit_mono_us = kNoTime;
+      break;
+  }
+  lane.rearm.touch(slot);
+  lane.sequence = std::max(lane.sequence, crossing.sequence);
+  return true;
+}
+
 PipelineMetrics LanePipeline::metrics() const noexcept {
   const Impl& p = *impl_;
   PipelineMetrics m;

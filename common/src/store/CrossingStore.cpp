@@ -8,7 +8,9 @@
 #include <cerrno>
 #include <cstring>
 #include <limits>
+#include <map>
 #include <new>
+#include <set>
 #include <utility>
 
 #include "Schema.hpp"
@@ -1091,7 +1093,9 @@ std::error_code CrossingStore::max_sequence(std::string_view lane_id,
     if (auto ec = d.cached(d.max_seq,
                            "SELECT max(m) FROM ("
                            "SELECT max(sequence) AS m FROM crossings WHERE lane_id = ?1 UNION ALL "
-                           "SELECT max(sequence) FROM crossing_conflicts WHERE lane_id = ?1)")) {
+                           "SELECT max(sequence) FROM crossing_conflicts WHERE lane_id = ?1 "
+                           "UNION ALL SELECT max_sequence FROM lane_sequence_floor "
+                           "WHERE lane_id = ?1)")) {
       return ec;
     }
     sqlite3_stmt* s = d.max_seq.get();
@@ -1117,7 +1121,8 @@ std::error_code CrossingStore::lane_sequences(std::vector<LaneSequence>& out) no
                             "SELECT lane_id, max(m) FROM ("
                             "SELECT lane_id, max(sequence) AS m FROM crossings GROUP BY lane_id "
                             "UNION ALL SELECT lane_id, max(sequence) FROM crossing_conflicts "
-                            "GROUP BY lane_id) GROUP BY lane_id ORDER BY lane_id",
+                            "GROUP BY lane_id UNION ALL SELECT lane_id, max_sequence FROM "
+                            "lane_sequence_floor) GROUP BY lane_id ORDER BY lane_id",
                             false)) {
       return ec;
     }
@@ -1255,6 +1260,219 @@ std::error_code CrossingStore::list_conflicts(std::size_t limit,
     }
     if (rc != SQLITE_DONE) return d.fail_rc(rc, "listing conflicts");
     return {};
+  });
+}
+
+std::string_view to_string(RetainedTable table) noexcept {
+  switch (table) {
+    case RetainedTable::crossings: return "crossings";
+    case RetainedTable::crossing_conflicts: return "crossing_conflicts";
+    case RetainedTable::tag_reads: return "tag_reads";
+  }
+  return "crossings";
+}
+
+namespace {
+
+// The WHERE clause selecting rows past a cutoff. Fixed text per table, with
+// parameters ?1 before_us, ?2 exported_before_us, ?3 exit_record_before_us
+// (NULL when the rule is off): never built from input. Each term is
+// NULL-free so NOT (...) selects exactly the kept rows.
+struct RetentionSql {
+  const char* table;
+  const char* time_column;
+  const char* expired;
+};
+
+RetentionSql retention_sql(RetainedTable table) noexcept {
+  switch (table) {
+    case RetainedTable::crossings:
+      return {"crossings", "first_seen_utc_us",
+              "(first_seen_utc_us < ?1"
+              " OR (?2 IS NOT NULL AND exported_at_us IS NOT NULL AND first_seen_utc_us < ?2)"
+              " OR (?3 IS NOT NULL AND exit_record_at_us IS NOT NULL"
+              " AND exit_record_at_us < ?3))"};
+    case RetainedTable::crossing_conflicts:
+      return {"crossing_conflicts", "first_seen_utc_us", "(first_seen_utc_us < ?1)"};
+    case RetainedTable::tag_reads: return {"tag_reads", "host_utc_us", "(host_utc_us < ?1)"};
+  }
+  return {"crossings", "first_seen_utc_us", "(first_seen_utc_us < ?1)"};
+}
+
+// Each purge pass of a table, so that every pass walks an index from its
+// oldest entry (a batch then costs about its own size, not the table's).
+std::vector<std::string> retention_passes(RetainedTable table) {
+  switch (table) {
+    case RetainedTable::crossings:
+      return {
+          "SELECT id FROM crossings WHERE first_seen_utc_us < ?1 "
+          "ORDER BY first_seen_utc_us LIMIT ?4",
+          "SELECT id FROM crossings WHERE ?2 IS NOT NULL AND first_seen_utc_us < ?2 "
+          "AND exported_at_us IS NOT NULL ORDER BY first_seen_utc_us LIMIT ?4",
+          "SELECT id FROM crossings WHERE ?3 IS NOT NULL AND exit_record_at_us IS NOT NULL "
+          "AND exit_record_at_us < ?3 ORDER BY exit_record_at_us LIMIT ?4"};
+    case RetainedTable::crossing_conflicts:
+      return {
+          "SELECT id FROM crossing_conflicts WHERE first_seen_utc_us < ?1 "
+          "ORDER BY first_seen_utc_us LIMIT ?4"};
+    case RetainedTable::tag_reads:
+      return {"SELECT id FROM tag_reads WHERE host_utc_us < ?1 ORDER BY host_utc_us LIMIT ?4"};
+  }
+  return {};
+}
+
+void bind_cutoff(sqlite3_stmt* s, const RetentionCutoff& c) {
+  sqlite3_bind_int64(s, 1, c.before_us);
+  if (c.exported_before_us) {
+    sqlite3_bind_int64(s, 2, *c.exported_before_us);
+  } else {
+    sqlite3_bind_null(s, 2);
+  }
+  if (c.exit_record_before_us) {
+    sqlite3_bind_int64(s, 3, *c.exit_record_before_us);
+  } else {
+    sqlite3_bind_null(s, 3);
+  }
+}
+
+}  // namespace
+
+std::error_code CrossingStore::retention_tally(RetainedTable table, const RetentionCutoff& cutoff,
+                                               RetentionTally& out) noexcept {
+  out = {};
+  if (!is_open()) return make_error_code(Errc::not_open);
+  return guarded(impl_.get(), [&]() -> std::error_code {
+    Impl& d = *impl_;
+    const RetentionSql q = retention_sql(table);
+    // A single read transaction, so both counts describe the same moment.
+    const std::string sql = std::string(
+                                "SELECT sum(x), sum(NOT x), min(CASE WHEN x THEN NULL "
+                                "ELSE t END), max(CASE WHEN x THEN NULL ELSE t END) "
+                                "FROM (SELECT ") +
+                            q.expired + " AS x, " + q.time_column + " AS t FROM " + q.table + ")";
+    Stmt s;
+    if (auto ec = d.prepare(s, sql, false)) return ec;
+    bind_cutoff(s.get(), cutoff);
+    const int rc = sqlite3_step(s.get());
+    if (rc != SQLITE_ROW) return d.fail_rc(rc, std::string("counting ") + q.table + " to purge");
+    out.purgeable = static_cast<std::uint64_t>(sqlite3_column_int64(s.get(), 0));
+    out.kept = static_cast<std::uint64_t>(sqlite3_column_int64(s.get(), 1));
+    if (sqlite3_column_type(s.get(), 2) != SQLITE_NULL)
+      out.oldest_kept_us = sqlite3_column_int64(s.get(), 2);
+    if (sqlite3_column_type(s.get(), 3) != SQLITE_NULL)
+      out.newest_kept_us = sqlite3_column_int64(s.get(), 3);
+    return {};
+  });
+}
+
+std::error_code CrossingStore::purge_retained(RetainedTable table, const RetentionCutoff& cutoff,
+                                              std::size_t max_rows, std::uint64_t& removed,
+                                              std::vector<std::string>* purged_epc_hex) noexcept {
+  removed = 0;
+  if (!is_open()) return make_error_code(Errc::not_open);
+  return guarded(impl_.get(), [&]() -> std::error_code {
+    Impl& d = *impl_;
+    const RetentionSql q = retention_sql(table);
+    if (max_rows == 0 || max_rows > 100000) {
+      return d.fail(Errc::invalid_argument, "purge batch must be 1..100000 rows");
+    }
+    if (d.in_txn) {
+      return d.fail(Errc::invalid_argument, "purge inside an open write transaction");
+    }
+    const std::string what = std::string("purging ") + q.table;
+    if (auto ec = d.exec("BEGIN IMMEDIATE", what)) return ec;
+    auto abort = [&](std::error_code ec) {
+      sqlite3_exec(d.db, "ROLLBACK", nullptr, nullptr, nullptr);
+      if (purged_epc_hex != nullptr) purged_epc_hex->clear();
+      removed = 0;
+      return ec;
+    };
+    const bool has_lane = table != RetainedTable::tag_reads;
+    const char* epc_col = "epc_hex";            // every table keeps the EPC's hex
+    std::map<std::string, std::int64_t> floor;  // lane -> highest sequence deleted
+    for (const std::string& pass : retention_passes(table)) {
+      if (removed >= max_rows) break;
+      // secure_delete is on (checked at open): the deleted cells, index
+      // entries and freed pages are overwritten with zeros in this commit.
+      const std::string sql = std::string("DELETE FROM ") + q.table + " WHERE id IN (" + pass +
+                              ") RETURNING " + epc_col + (has_lane ? ", lane_id, sequence" : "");
+      Stmt s;
+      if (auto ec = d.prepare(s, sql, false)) return abort(ec);
+      bind_cutoff(s.get(), cutoff);
+      sqlite3_bind_int64(s.get(), 4, static_cast<sqlite3_int64>(max_rows - removed));
+      int rc = 0;
+      while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
+        ++removed;
+        if (purged_epc_hex != nullptr) purged_epc_hex->emplace_back(column_text(s.get(), 0));
+        if (has_lane) {
+          auto& top = floor[std::string(column_text(s.get(), 1))];
+          top = std::max<std::int64_t>(top, sqlite3_column_int64(s.get(), 2));
+        }
+      }
+      if (rc != SQLITE_DONE) return abort(d.fail_rc(rc, what));
+    }
+    if (!floor.empty()) {
+      Stmt up;
+      if (auto ec = d.prepare(up,
+                              "INSERT INTO lane_sequence_floor (lane_id, max_sequence) VALUES "
+                              "(?1, ?2) ON CONFLICT (lane_id) DO UPDATE SET max_sequence = "
+                              "max(max_sequence, excluded.max_sequence)",
+                              false)) {
+        return abort(ec);
+      }
+      for (const auto& [lane, seq] : floor) {
+        sqlite3_reset(up.get());
+        sqlite3_bind_text(up.get(), 1, lane.data(), static_cast<int>(lane.size()),
+                          SQLITE_TRANSIENT);
+        sqlite3_bind_int64(up.get(), 2, seq);
+        const int rc = sqlite3_step(up.get());
+        if (rc != SQLITE_DONE) return abort(d.fail_rc(rc, "keeping the purged lanes' sequences"));
+      }
+    }
+    if (auto ec = d.exec("COMMIT", what)) return abort(ec);
+    return {};
+  });
+}
+
+std::error_code CrossingStore::drop_held_epcs(std::vector<std::string>& epcs) noexcept {
+  if (!is_open()) return make_error_code(Errc::not_open);
+  return guarded(impl_.get(), [&]() -> std::error_code {
+    Impl& d = *impl_;
+    if (epcs.empty()) return {};
+    // One read transaction for a consistent view; crossings by their EPC
+    // index, the (small, unindexed) conflict and raw-read tables in one scan.
+    if (auto ec = d.exec("BEGIN", "looking up EPCs")) return ec;
+    auto done = [&](std::error_code ec) {
+      sqlite3_exec(d.db, "COMMIT", nullptr, nullptr, nullptr);
+      return ec;
+    };
+    std::set<std::string> held;
+    Stmt all;
+    if (auto ec = d.prepare(all,
+                            "SELECT epc_hex FROM crossing_conflicts UNION "
+                            "SELECT epc_hex FROM tag_reads",
+                            false)) {
+      return done(ec);
+    }
+    int rc = 0;
+    while ((rc = sqlite3_step(all.get())) == SQLITE_ROW) held.emplace(column_text(all.get(), 0));
+    if (rc != SQLITE_DONE) return done(d.fail_rc(rc, "looking up EPCs"));
+    Stmt one;
+    if (auto ec = d.prepare(one, "SELECT 1 FROM crossings WHERE epc_hex = ?1 LIMIT 1", false)) {
+      return done(ec);
+    }
+    std::vector<std::string> gone;
+    for (auto& hex : epcs) {
+      if (held.count(hex) != 0) continue;
+      sqlite3_reset(one.get());
+      sqlite3_bind_text(one.get(), 1, hex.data(), static_cast<int>(hex.size()), SQLITE_TRANSIENT);
+      rc = sqlite3_step(one.get());
+      if (rc == SQLITE_ROW) continue;
+      if (rc != SQLITE_DONE) return done(d.fail_rc(rc, "looking up EPCs"));
+      gone.push_back(std::move(hex));
+    }
+    epcs = std::move(gone);
+    return done({});
   });
 }
 

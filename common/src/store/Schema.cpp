@@ -102,9 +102,28 @@ CREATE TABLE tag_reads (
 CREATE INDEX tag_reads_by_time ON tag_reads (host_utc_us);
 )sql";
 
+// v3: retention (docs/operations.md). Two crossing columns the weekly
+// exchange fills in (NULL until then): when the crossing was exported, and
+// when the partner's exit record for it came back; the purge keys on them.
+// And each lane's highest purged sequence, so numbering never restarts
+// after a lane's crossings were all purged (a (lane, sequence) is never
+// reused, even years apart). Lane ids are not personal data.
+constexpr std::string_view kV3 = R"sql(
+ALTER TABLE crossings ADD COLUMN exported_at_us INTEGER;
+ALTER TABLE crossings ADD COLUMN exit_record_at_us INTEGER;
+CREATE INDEX crossings_by_exit_record ON crossings (exit_record_at_us)
+  WHERE exit_record_at_us IS NOT NULL;
+CREATE INDEX crossing_conflicts_by_time ON crossing_conflicts (first_seen_utc_us);
+CREATE TABLE lane_sequence_floor (
+  lane_id TEXT PRIMARY KEY CHECK (length(lane_id) BETWEEN 1 AND 64),
+  max_sequence INTEGER NOT NULL CHECK (max_sequence >= 0)
+) STRICT, WITHOUT ROWID;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "crossings table and its indexes", kV1},
     {2, "crossing_conflicts table; tag_reads diagnostic capture table", kV2},
+    {3, "retention: export/exit-record columns, purged lanes' sequence floor", kV3},
 };
 
 static_assert(std::size(kMigrations) == static_cast<std::size_t>(kSchemaVersion),

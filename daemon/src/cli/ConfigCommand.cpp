@@ -1,6 +1,7 @@
 #include "garita/daemon/ConfigCommand.hpp"
 
 #include <ostream>
+#include <string_view>
 
 #include "garita/daemon/DecodeCommand.hpp"
 #include "garita/daemon/SiteCheck.hpp"
@@ -25,6 +26,11 @@ int run_config_check(const std::string& path, std::ostream& out, std::ostream& e
     out << "  reader " << r.id << ": " << r.uri << "\n";
   }
   for (const config::LaneSettings& l : site.lanes) {
+    if (l.controller) {
+      out << "  lane " << l.id
+          << ": run by a lane controller (garita-lane), crossings arrive over the uplink\n";
+      continue;
+    }
     out << "  lane " << l.id << ": gap " << l.debounce.gap_s << " s, min " << l.debounce.min_reads
         << " reads at >= " << l.debounce.min_rssi_dbm << " dBm, rearm " << l.debounce.rearm_s
         << " s; antennas";
@@ -33,6 +39,16 @@ int run_config_check(const std::string& path, std::ostream& out, std::ostream& e
     }
     out << "\n";
   }
+  auto listener = [&out](std::string_view name, const config::ListenerSettings& l) {
+    if (!l.enabled) return;
+    out << "  " << name << ": https://" << l.address << ":" << l.port << ", certificate "
+        << l.cert_file.string();
+    if (!l.client_ca_file.empty())
+      out << ", client certificates from " << l.client_ca_file.string();
+    out << "\n";
+  };
+  listener("uplink (lane controllers)", site.uplink.listener);
+  listener("api (people)", site.api);
   return kExitOk;
 }
 

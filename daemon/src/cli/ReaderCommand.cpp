@@ -254,6 +254,56 @@ class ReaderCheck final : public hal::ReaderSink {
     driver_->stop([] {});  // when it completes, io_.run() runs out of work
   }
 
+  // Module health (serial/USB readers): what a technician checks when a
+  // lane reads badly (docs/readers/mercury.md explains each line).
+  static boost::json::object health_json(const hal::ReaderHealth& h) {
+    boost::json::object o;
+    if (h.temperature_c) o["temperature_c"] = *h.temperature_c;
+    o["throttled"] = h.throttled;
+    o["throttle_events"] = h.throttle_events;
+    o["return_loss_events"] = h.return_loss_events;
+    boost::json::array loss;
+    for (const auto& db : h.return_loss_db) {
+      if (db) {
+        loss.emplace_back(*db);
+      } else {
+        loss.emplace_back(nullptr);
+      }
+    }
+    o["return_loss_db"] = std::move(loss);
+    o["frames"] = h.frames;
+    o["junk_bytes"] = h.junk_bytes;
+    o["bad_crc"] = h.bad_crc;
+    o["truncated"] = h.truncated;
+    o["link"] = h.link;
+    return o;
+  }
+
+  void show_health(const hal::ReaderHealth& h) {
+    out_ << "  link: " << (h.link.empty() ? std::string("-") : h.link) << ", " << h.frames
+         << " frames, " << h.bad_crc << " bad CRC, " << h.truncated << " truncated, "
+         << h.junk_bytes << " junk bytes";
+    if (h.bad_crc + h.truncated > 0 && h.bad_crc + h.truncated >= h.frames / 100)
+      out_ << " (noisy link: check the cable and the baud rate)";
+    out_ << "\n";
+    if (h.temperature_c) {
+      out_ << "  temperature: " << *h.temperature_c << " C";
+      if (h.throttled) out_ << " (THROTTLED: the module is too hot and reads less)";
+      out_ << "\n";
+    }
+    if (h.throttle_events > 0)
+      out_ << "  " << h.throttle_events << " over-temperature report(s) since start\n";
+    for (std::size_t i = 0; i < h.return_loss_db.size(); ++i) {
+      if (!h.return_loss_db[i]) continue;
+      const unsigned db = *h.return_loss_db[i];
+      out_ << "  antenna " << (i + 1) << " return loss: " << db << " dB";
+      if (db < 10) out_ << " (LOW: check the antenna and its cable)";
+      out_ << "\n";
+    }
+    if (h.return_loss_events > 0)
+      out_ << "  " << h.return_loss_events << " high-return-loss report(s) since start\n";
+  }
+
   int report() {
     const hal::ReaderStatus status = driver_->status();
     const double seconds = std::chrono::duration<double>(ran_for_).count();
@@ -288,6 +338,7 @@ class ReaderCheck final : public hal::ReaderSink {
         o["reader_minus_host_us"] = *status.clock.reader_minus_host_us;
       o["clock"] = hal::to_string(status.clock.kind);
       if (failure_) o["error"] = *failure_;
+      if (status.health) o["health"] = health_json(*status.health);
       emit(o);
     } else if (ever_running_) {
       out_ << "summary: " << reads_ << " reads";
@@ -308,6 +359,7 @@ class ReaderCheck final : public hal::ReaderSink {
       }
       if (reads_ == 0)
         out_ << "  no tags were read: are tags in the field and the antennas connected?\n";
+      if (status.health) show_health(*status.health);
     }
     out_.flush();
     if (!ok) {

@@ -18,7 +18,11 @@
 #include "garita/common/lane/LanePipeline.hpp"
 #include "garita/common/store/CrossingStore.hpp"
 #include "garita/common/store/GroupCommitter.hpp"
+#include "garita/common/uplink/UplinkMessages.hpp"
+#include "garita/daemon/RetentionJob.hpp"
 #include "garita/daemon/SystemdNotifier.hpp"
+#include "garita/daemon/http/HttpServer.hpp"
+#include "garita/daemon/uplink/UplinkService.hpp"
 #include "garita/hal/DriverTable.hpp"
 #include "garita/hal/ReaderUri.hpp"
 
@@ -71,6 +75,10 @@ struct Daemon::Impl final : hal::ReaderSink, lane::LaneSink {
 
   std::error_code start(std::string& error) {
     if (auto ec = open_store(error)) return ec;
+    // The daily retention purge (docs/operations.md): its own thread, store
+    // steps on the committer's writer thread.
+    retention_job = std::make_unique<RetentionJob>(site, *committer);
+    retention_job->start();
     if (auto ec = build_pipeline(error)) {
       stop_store();
       return ec;
@@ -80,8 +88,13 @@ struct Daemon::Impl final : hal::ReaderSink, lane::LaneSink {
       stop_store();
       return ec;
     }
+    if (auto ec = start_uplink(error)) {
+      drivers.clear();
+      stop_store();
+      return ec;
+    }
     for (auto& driver : drivers) driver->start();
-    pipeline->set_host_clock_synchronized(host_clock_synchronized());
+    if (pipeline) pipeline->set_host_clock_synchronized(host_clock_synchronized());
     do_tick();
     do_summary();
     if (auto interval = SystemdNotifier::watchdog_interval()) {
@@ -112,6 +125,7 @@ struct Daemon::Impl final : hal::ReaderSink, lane::LaneSink {
       return ec;
     }
     for (const auto& s : sequences) last_sequence[s.lane_id] = s.max_sequence;
+    if (auto ec = load_recent_crossings(store, error)) return ec;
 
     store::CommitterOptions co;
     co.gather_window =
@@ -129,11 +143,52 @@ struct Daemon::Impl final : hal::ReaderSink, lane::LaneSink {
     return {};
   }
 
+  // Crossings stored shortly before this start, so that a card still in its
+  // lane after a crash or restart extends its stored crossing (rearm rule)
+  // instead of being stored twice.
+  std::error_code load_recent_crossings(store::CrossingStore& store, std::string& error) {
+    double max_rearm_s = 0;
+    for (const config::LaneSettings& l : site.lanes) {
+      max_rearm_s = std::max(max_rearm_s, l.debounce.rearm_s);
+    }
+    // A crossing may have begun a while before its last read (a lingerer).
+    constexpr std::int64_t kLongestPassUs = 15LL * 60 * 1'000'000;
+    store::CrossingFilter filter;
+    filter.since_utc_us = host_now().utc_us - seconds_to_us(max_rearm_s) - kLongestPassUs;
+    filter.limit = 10'000;
+    for (;;) {
+      store::CrossingPage page;
+      if (auto ec = store.list_crossings(filter, page)) {
+        error = "database " + site.store.path.string() + ": " + store.last_error();
+        return ec;
+      }
+      for (auto& row : page.rows) recent_crossings.push_back(std::move(row.crossing));
+      if (!page.next) break;
+      filter.after = page.next;
+    }
+    return {};
+  }
+
+  void restore_recent_crossings() {
+    const HostTime now = host_now();
+    std::size_t restored = 0;
+    for (const Crossing& c : recent_crossings) {
+      if (pipeline->restore_crossing(c, now.mono_us, now.utc_us)) ++restored;
+    }
+    recent_crossings.clear();
+    recent_crossings.shrink_to_fit();
+    if (restored > 0) {
+      log::info(kLog, "restart: " + std::to_string(restored) +
+                          " recent crossing(s) restored; cards still in their lane extend them");
+    }
+  }
+
   std::error_code build_pipeline(std::string& error) {
     lane::PipelineConfig pc;
     pc.issuers = std::make_shared<const IssuerTable>(site.issuers);
     pc.hash_seed = std::random_device{}();  // nobody can plan colliding EPCs
     for (const config::LaneSettings& l : site.lanes) {
+      if (l.controller) continue;  // its garita-lane runs the pipeline (docs/uplink.md)
       lane::LaneConfig lc;
       lc.lane_id = l.id;
       lc.port_code = site.port_code;
@@ -157,6 +212,7 @@ struct Daemon::Impl final : hal::ReaderSink, lane::LaneSink {
       pc.arbitration.overlap_slack_us =
           std::min(pc.arbitration.overlap_slack_us, lc.gap_us + pc.close_grace_us);
     }
+    if (pc.lanes.empty()) return {};  // every lane has a lane controller: no pipeline here
     if (auto ec = lane::validate(pc, error)) return ec;
     try {
       pipeline = std::make_unique<lane::LanePipeline>(std::move(pc), *this);
@@ -164,7 +220,68 @@ struct Daemon::Impl final : hal::ReaderSink, lane::LaneSink {
       error = std::string("lane pipeline: ") + e.what();
       return garita::Errc::config_bad_value;
     }
+    restore_recent_crossings();
     return {};
+  }
+
+  // ------------------------------------------------------------- uplink
+
+  std::error_code start_uplink(std::string& error) {
+    const config::UplinkSettings& u = site.uplink;
+    if (!u.listener.enabled) return {};
+    std::vector<std::string> controller_lanes;
+    for (const config::LaneSettings& l : site.lanes) {
+      if (l.controller) controller_lanes.push_back(l.id);
+    }
+    uplink_service = std::make_unique<uplink::UplinkService>(
+        controller_lanes, u.max_batch,
+        [this](Crossing c, store::GroupCommitter::OnCommitted done, std::string* why) {
+          return submit_from_uplink(std::move(c), std::move(done), why);
+        });
+    http::ListenerOptions o;
+    o.address = u.listener.address;
+    o.port = u.listener.port;
+    o.cert_file = u.listener.cert_file;
+    o.key_file = u.listener.key_file;
+    o.client_ca_file = u.listener.client_ca_file;
+    o.tls13_only = true;  // contracts.md A
+    o.max_body_bytes = garita::uplink::kMaxBodyBytes;
+    o.max_connections = std::max<std::size_t>(16, 4 * controller_lanes.size());
+    o.max_websockets = 0;
+    uplink_server = std::make_unique<http::HttpServer>(io, o, *uplink_service, "uplink");
+    if (auto ec = uplink_server->start(error)) {
+      uplink_server.reset();
+      uplink_service.reset();
+      return ec;
+    }
+    return {};
+  }
+
+  // A crossing from a lane controller: stored with the lane's own sequence,
+  // counted and announced like the pipeline's once committed. `done` runs on
+  // the writer thread right after the COMMIT (it answers the lane).
+  std::error_code submit_from_uplink(Crossing crossing, store::GroupCommitter::OnCommitted done,
+                                     std::string* why) {
+    if (stopping_drivers_done) return store::Errc::not_running;
+    const std::string lane_id = crossing.lane_id;
+    const std::uint64_t sequence = crossing.sequence;
+    auto listened = commit_listener ? std::make_shared<const Crossing>(crossing) : nullptr;
+    auto on_committed = [this, done = std::move(done), lane_id, sequence,
+                         listened](std::error_code ec) {
+      if (done) done(ec);
+      asio::post(io, [this, ec, lane_id, sequence, listened] {
+        if (ec && ec != store::Errc::sequence_conflict)
+          return;  // the lane keeps or dead-letters it
+        committed.fetch_add(1, std::memory_order_relaxed);
+        if (!ec && listened && commit_listener) commit_listener(*listened);
+        if (options.log_commits) {
+          log::info("store", "crossing committed lane=" + lane_id +
+                                 " seq=" + std::to_string(sequence) + " via uplink" +
+                                 (ec ? " (conflict kept)" : ""));
+        }
+      });
+    };
+    return committer->submit(std::move(crossing), std::move(on_committed), why);
   }
 
   std::error_code make_drivers(std::string& error) {
@@ -215,7 +332,7 @@ struct Daemon::Impl final : hal::ReaderSink, lane::LaneSink {
   // ------------------------------------------------------------- readers
 
   void on_tag_read(const TagRead& read) override {
-    if (stopping_drivers_done) return;  // late report after the pipeline was flushed
+    if (stopping_drivers_done || !pipeline) return;  // late report after the pipeline was flushed
     pipeline->on_read(read, read.host_mono_us);
     if (site.store.raw_reads) raw_reads.push_back(read);
   }
@@ -275,15 +392,20 @@ struct Daemon::Impl final : hal::ReaderSink, lane::LaneSink {
     const std::string document(to_string(event.crossing.document));
     const std::uint32_t reads = event.crossing.read_count;
     const bool extended = event.kind == lane::CrossingEventKind::extended;
-    auto on_committed = [this, lane_id, sequence, document, reads, extended](std::error_code ec) {
+    // The API's live feed gets the whole crossing (issue 6); copied only
+    // when someone listens.
+    auto listened = commit_listener ? std::make_shared<const Crossing>(event.crossing) : nullptr;
+    auto on_committed = [this, lane_id, sequence, document, reads, extended,
+                         listened](std::error_code ec) {
       // Writer thread: hand the news to the io thread.
-      asio::post(io, [this, ec, lane_id, sequence, document, reads, extended] {
+      asio::post(io, [this, ec, lane_id, sequence, document, reads, extended, listened] {
         if (ec) {
           log::error("store", "crossing " + lane_id + ":" + std::to_string(sequence) +
                                   " NOT stored: " + ec.message());
           return;
         }
         committed.fetch_add(1, std::memory_order_relaxed);
+        if (listened && commit_listener) commit_listener(*listened);
         if (options.log_commits) {
           log::info("store", std::string("crossing committed lane=") + lane_id +
                                  " seq=" + std::to_string(sequence) + " document=" + document +
@@ -319,12 +441,12 @@ struct Daemon::Impl final : hal::ReaderSink, lane::LaneSink {
   void on_tick(boost::system::error_code ec) {
     if (ec) return;  // cancelled: stopping
     const HostTime now = host_now();
-    pipeline->advance(now.mono_us);
+    if (pipeline) pipeline->advance(now.mono_us);
     drain_retry();
     flush_raw_reads();
     if (now.mono_us - last_sync_check_us > 10'000'000) {
       last_sync_check_us = now.mono_us;
-      pipeline->set_host_clock_synchronized(host_clock_synchronized());
+      if (pipeline) pipeline->set_host_clock_synchronized(host_clock_synchronized());
     }
     do_tick();
   }
@@ -357,9 +479,15 @@ struct Daemon::Impl final : hal::ReaderSink, lane::LaneSink {
 
   std::string summary() const {
     std::string s = "committed " + std::to_string(committed.load()) + "; lanes";
-    for (std::size_t i = 0; i < pipeline->lane_count(); ++i) {
+    for (std::size_t i = 0; pipeline && i < pipeline->lane_count(); ++i) {
       const lane::LaneMetrics m = pipeline->lane_metrics(i);
       s += " " + pipeline->lane_config(i).lane_id + ":" + std::to_string(m.crossings);
+    }
+    if (uplink_service) {
+      for (const uplink::LaneUplinkStatus& u : uplink_service->snapshot()) {
+        s += " " + u.lane_id + ":uplink(" + std::to_string(u.acked) + " acked, backlog " +
+             std::to_string(u.backlog) + ")";
+      }
     }
     s += "; readers";
     for (std::size_t i = 0; i < drivers.size(); ++i) {
@@ -389,6 +517,9 @@ struct Daemon::Impl final : hal::ReaderSink, lane::LaneSink {
     if (stopping) return;
     stopping = true;
     systemd.stopping();
+    // Lane controllers first: what they sent before is committed below; what
+    // they could not send stays in their journals.
+    if (uplink_server) uplink_server->stop();
     log::info(kLog, "stopping: closing reader connections");
     tick_timer.cancel();
     summary_timer.cancel();
@@ -407,7 +538,7 @@ struct Daemon::Impl final : hal::ReaderSink, lane::LaneSink {
 
   void finish_stop() {
     stopping_drivers_done = true;
-    pipeline->flush();  // every open session is decided now
+    if (pipeline) pipeline->flush();  // every open session is decided now
     drain_retry();
     flush_raw_reads();
     const std::uint64_t held = retry.size();
@@ -426,6 +557,7 @@ struct Daemon::Impl final : hal::ReaderSink, lane::LaneSink {
   }
 
   void stop_store() {  // NOLINT(readability-make-member-function-const): stops the writer
+    if (retention_job) retention_job->stop();  // before the writer it posts to
     if (!committer) return;
     // Everything submitted is committed (or reported) before the writer stops.
     (void)committer->flush(std::chrono::seconds(30));
@@ -438,12 +570,16 @@ struct Daemon::Impl final : hal::ReaderSink, lane::LaneSink {
   config::SiteConfig site;
   DaemonOptions options;
   std::unique_ptr<store::GroupCommitter> committer;
-  std::unique_ptr<lane::LanePipeline> pipeline;
+  std::unique_ptr<RetentionJob> retention_job;   // after committer: destroyed first
+  std::unique_ptr<lane::LanePipeline> pipeline;  // null when every lane has a lane controller
+  std::unique_ptr<uplink::UplinkService> uplink_service;  // [uplink] (docs/uplink.md)
+  std::unique_ptr<http::HttpServer> uplink_server;
   std::vector<std::shared_ptr<hal::ReaderDriver>> drivers;
   std::vector<std::string> driver_uris;  // canonical, as ReaderStatus::uri gives it
   std::vector<hal::DriverState> last_state;
   std::vector<bool> down_announced;  // "down" logged since the reader was last up
   std::map<std::string, std::uint64_t> last_sequence;
+  std::vector<Crossing> recent_crossings;  // from the store, until the pipeline has them
   std::deque<lane::CrossingEvent> retry;
   std::vector<TagRead> raw_reads;
   asio::steady_timer tick_timer;
@@ -457,6 +593,7 @@ struct Daemon::Impl final : hal::ReaderSink, lane::LaneSink {
   bool stopping = false;
   bool stopping_drivers_done = false;
   std::vector<std::function<void()>> stop_waiters;
+  std::function<void(const Crossing&)> commit_listener;  // the API's live feed (issue 6)
 };
 
 Daemon::Daemon(asio::io_context& io, config::SiteConfig site, DaemonOptions options)
@@ -469,5 +606,112 @@ std::error_code Daemon::start(std::string& error) { return impl_->start(error); 
 void Daemon::stop(std::function<void()> done) { impl_->stop(std::move(done)); }
 
 std::uint64_t Daemon::committed() const noexcept { return impl_->committed.load(); }
+
+// ------------------------------------------------------------- the uplink's view (issue 5)
+
+uplink::UplinkStatus Daemon::uplink_status() const {
+  uplink::UplinkStatus s;
+  const Impl& d = *impl_;
+  // Set in start() and reset only at destruction: safe to read from any thread.
+  if (!d.uplink_service || !d.uplink_server) return s;
+  s.enabled = true;
+  s.listen = d.site.uplink.listener.address + ":" + std::to_string(d.uplink_server->port());
+  s.lanes = d.uplink_service->snapshot();
+  s.tls_failures = d.uplink_server->counters().tls_failures;
+  s.connections = d.uplink_server->open_connections();
+  return s;
+}
+
+// ------------------------------------------------------------- the API's view (issue 6)
+
+void Daemon::set_commit_listener(std::function<void(const Crossing&)> listener) {
+  impl_->commit_listener = std::move(listener);
+}
+
+api::DaemonStatus Daemon::status_snapshot() const {
+  const Impl& d = *impl_;
+  api::DaemonStatus s;
+  const HostTime now = host_now();
+  s.taken_utc_us = now.utc_us;
+  s.taken_mono_us = now.mono_us;
+  s.port_code = d.site.port_code;
+  s.host_clock_synchronized = host_clock_synchronized();
+  for (std::size_t i = 0; i < d.drivers.size(); ++i) {
+    const hal::ReaderStatus rs = d.drivers[i]->status();
+    api::ReaderView r;
+    r.id = d.site.readers[i].id;
+    r.state = std::string(hal::to_string(rs.state));
+    r.connected = rs.state == hal::DriverState::running;
+    for (const config::LaneSettings& l : d.site.lanes) {
+      for (const config::LaneAntenna& a : l.antennas) {
+        if (a.reader == r.id) {
+          r.lanes.push_back(l.id);
+          break;
+        }
+      }
+    }
+    r.read_count = rs.read_count;
+    r.reconnects = rs.reconnect_count;
+    r.last_message_utc_us = rs.last_message_utc_us;
+    r.clock_offset_us = rs.clock.reader_minus_host_us;
+    r.clock_kind = std::string(hal::to_string(rs.clock.kind));
+    r.last_error = rs.last_error;
+    s.readers.push_back(std::move(r));
+  }
+  if (d.pipeline) {
+    for (std::size_t i = 0; i < d.pipeline->lane_count(); ++i) {
+      const lane::LaneMetrics m = d.pipeline->lane_metrics(i);
+      api::LaneView l;
+      l.id = d.pipeline->lane_config(i).lane_id;
+      l.crossings = m.crossings;
+      l.reads = m.reads_in;
+      l.open_sessions = m.open_sessions;
+      l.reading = true;
+      bool any_reader = false;
+      for (const api::ReaderView& r : s.readers) {
+        for (const std::string& lane : r.lanes) {
+          if (lane != l.id) continue;
+          any_reader = true;
+          l.reading = l.reading && r.connected;
+        }
+      }
+      l.reading = l.reading && any_reader;
+      s.lanes.push_back(std::move(l));
+    }
+  }
+  // Controller lanes (docs/uplink.md): what their garita-lane last said.
+  if (d.uplink_service) {
+    for (const uplink::LaneUplinkStatus& u : d.uplink_service->snapshot()) {
+      api::LaneView l;
+      l.id = u.lane_id;
+      l.controller = true;
+      l.crossings = u.acked;
+      l.uplink_backlog = u.backlog;
+      l.uplink_last_contact_utc_us = u.last_request_utc_us;
+      // HTTPS is request by request: "connected" means heard from lately
+      // (garita-lane says hello every 10 s when it has nothing to send).
+      l.uplink_connected =
+          u.last_request_utc_us && s.taken_utc_us - *u.last_request_utc_us < 60'000'000;
+      l.reading = l.uplink_connected && u.reader_state == "connected";
+      s.lanes.push_back(std::move(l));
+    }
+  }
+  if (d.committer) {
+    const store::CommitterMetrics cm = d.committer->metrics();
+    s.store.committed = d.committed.load();
+    s.store.queue_depth = cm.queue_depth;
+    s.store.queue_capacity = cm.queue_capacity;
+    s.store.commit_errors = cm.commit_errors;
+    s.store.commits = cm.commits;
+    s.store.commit_latency_p50_us = cm.commit_latency_us.percentile(50);
+    s.store.commit_latency_p99_us = cm.commit_latency_us.percentile(99);
+    s.store.commit_latency_count = cm.commit_latency_us.count();
+    s.store.commit_latency_sum_us = static_cast<std::uint64_t>(
+        cm.commit_latency_us.mean() * static_cast<double>(cm.commit_latency_us.count()));
+    s.store.writer_running = d.committer->running();
+  }
+  s.store.held_for_retry = d.retry.size();
+  return s;
+}
 
 }  // namespace garita::daemon

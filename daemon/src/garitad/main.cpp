@@ -6,10 +6,12 @@
 #include <boost/asio/signal_set.hpp>
 
 #include <iostream>
+#include <memory>
 
 #include "garita/common/Log.hpp"
 #include "garita/daemon/Daemon.hpp"
 #include "garita/daemon/SiteCheck.hpp"
+#include "garita/daemon/api/ApiRuntime.hpp"
 
 #ifndef GARITA_VERSION
 #define GARITA_VERSION "unknown"
@@ -48,6 +50,11 @@ int run(int argc, char** argv) {
     return kExitConfig;
   }
 
+  // The people-facing API (issue 6), when [api] is configured.
+  const bool api_enabled = site.api.enabled;
+  const garita::daemon::api::ApiRuntimeSettings api_settings =
+      garita::daemon::api::api_runtime_settings(site);
+
   boost::asio::io_context io(1);
   garita::daemon::DaemonOptions options;
   options.log_commits = !quiet_commits;
@@ -56,12 +63,24 @@ int run(int argc, char** argv) {
     garita::log::error("garitad", error);
     return kExitRuntime;
   }
+  std::unique_ptr<garita::daemon::api::ApiRuntime> api;
+  if (api_enabled) {
+    api = std::make_unique<garita::daemon::api::ApiRuntime>(io, daemon, api_settings);
+    if (auto ec = api->start(error)) {
+      garita::log::error("garitad", error);
+      api.reset();
+      daemon.stop({});  // nothing half-started is left behind
+      io.run();
+      return kExitRuntime;
+    }
+  }
 
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (ec) return;
     garita::log::info("garitad",
                       std::string("received ") + (signal == SIGTERM ? "SIGTERM" : "SIGINT"));
+    if (api) api->stop();  // no request is half-answered while the store closes
     daemon.stop([&signals] {
       boost::system::error_code ignored;
       signals.cancel(ignored);

@@ -66,21 +66,26 @@ TEST_CASE("backoff: doubles from initial to the cap, jittered in [d/2, d], reset
   for (int i = 0; i < 5000; ++i) REQUIRE(long_outage.next() <= 30000ms);
 }
 
-TEST_CASE(
-    "driver table: LLRP schemes have a driver, serial and usb say they are not supported yet") {
-  const auto serial = make("serial:///dev/ttyUSB0");
-  CHECK_FALSE(serial.driver);
-  CHECK(serial.ec == hal::DriverErrc::scheme_not_supported);
-  CHECK(contains(serial.why, "serial readers (serial://) are not supported yet by this build"));
+TEST_CASE("driver table: every scheme has a driver; serial and usb make the Mercury driver") {
+  // Made, not started: nothing is opened (and libusb is not touched) yet.
+  const auto serial = make("serial:///dev/ttyUSB0?region=NA2");
+  REQUIRE(serial.driver);
+  CHECK_FALSE(serial.ec);
+  CHECK(serial.driver->status().state == hal::DriverState::disconnected);
   const auto usb = make("usb://1325:c029");
-  CHECK_FALSE(usb.driver);
-  CHECK(contains(usb.why, "USB readers (usb://) are not supported yet by this build"));
+  CHECK(usb.driver);
+  // A region the Mercury driver does not know is refused when it is made.
+  const auto bad = make("serial:///dev/ttyUSB0?region=XX");
+  CHECK_FALSE(bad.driver);
+  CHECK(bad.ec == hal::DriverErrc::bad_options);
+  CHECK(contains(bad.why, "unknown region 'XX'"));
   const auto llrp = make("llrp://10.0.4.21");
   CHECK(llrp.driver);
   CHECK_FALSE(llrp.ec);
   CHECK(llrp.driver->status().state == hal::DriverState::disconnected);
   CHECK(llrp.driver->status().uri == "llrp://10.0.4.21:5084");
   CHECK(hal::driver_table().size() == 4);
+  for (const auto& entry : hal::driver_table()) CHECK(entry.make != nullptr);
 }
 
 TEST_CASE("LLRP driver options that cannot work are refused with the reason") {

@@ -127,3 +127,58 @@ TEST_CASE("EpcTable keys on the bytes and the length") {
   CHECK(table.value(table.find(a)) == 1);
   CHECK(table.value(table.find(b)) == 2);
 }
+
+// A pass cut in two by a restart (crash, kill -9, power loss): the restarted
+// pipeline is told about the stored crossing and extends it, so the store
+// sees the same (lane, sequence) again instead of a second crossing.
+TEST_CASE("a crossing restored after a restart is extended, not duplicated") {
+  Driver before(lanes_config(1));
+  before.reads(0, 1, 7, kT0, kT0 + 500 * kMs, 100 * kMs);
+  before.reads(0, 2, 7, kT0 + 600 * kMs, kT0 + 900 * kMs, 100 * kMs);
+  before.advance(kT0 + 5 * kS);
+  REQUIRE(before.sink.created() == 1);
+  const Crossing stored = before.sink.crossings.back().crossing;
+  REQUIRE(stored.direction == Direction::with_flow);
+
+  // The daemon restarts 10 s later; the card is still in the lane.
+  const std::int64_t restart = kT0 + 10 * kS;
+  PipelineConfig config = lanes_config(1);
+  config.lanes[0].last_sequence = stored.sequence;
+  Driver after(config);
+  REQUIRE(after.pipeline.restore_crossing(stored, restart, restart + kHostBase));
+  CHECK(after.pipeline.rearm_entries(0) == 1);
+  after.reads(0, 2, 7, restart + 1 * kS, restart + 2 * kS, 100 * kMs);
+  after.advance(restart + 10 * kS);
+  CHECK(after.sink.created() == 0);
+  REQUIRE(after.sink.extended() == 1);
+  const Crossing& grown = after.sink.crossings.back().crossing;
+  CHECK(grown.sequence == stored.sequence);
+  CHECK(grown.first_seen_utc_us == stored.first_seen_utc_us);
+  CHECK(grown.last_seen_utc_us > stored.last_seen_utc_us);
+  CHECK(grown.read_count > stored.read_count);
+  CHECK(grown.direction == Direction::with_flow);  // kept across the restart
+
+  // Another card afterwards gets the next sequence number.
+  after.reads(0, 1, 8, restart + 20 * kS, restart + 21 * kS, 100 * kMs);
+  after.advance(restart + 30 * kS);
+  REQUIRE(after.sink.created() == 1);
+  CHECK(after.sink.crossings.back().crossing.sequence == stored.sequence + 1);
+}
+
+TEST_CASE("crossings past their rearm time, or of another lane, are not restored") {
+  Driver before(lanes_config(1));
+  before.reads(0, 1, 7, kT0, kT0 + 500 * kMs, 100 * kMs);
+  before.advance(kT0 + 5 * kS);
+  REQUIRE(before.sink.created() == 1);
+  Crossing stored = before.sink.crossings.back().crossing;
+
+  const std::int64_t restart = kT0 + 120 * kS;  // rearm is 60 s
+  Driver after(lanes_config(1));
+  CHECK_FALSE(after.pipeline.restore_crossing(stored, restart, restart + kHostBase));
+  stored.lane_id = "P99";
+  CHECK_FALSE(after.pipeline.restore_crossing(stored, kT0 + 6 * kS, kT0 + 6 * kS + kHostBase));
+  CHECK(after.pipeline.rearm_entries(0) == 0);
+  after.reads(0, 1, 7, restart + 1 * kS, restart + 2 * kS, 100 * kMs);
+  after.advance(restart + 10 * kS);
+  CHECK(after.sink.created() == 1);
+}

@@ -542,7 +542,7 @@ COMMIT;
   }
   CrossingStore store;
   REQUIRE_FALSE(store.open(file));
-  CHECK(store.schema_version() == 2);
+  CHECK(store.schema_version() == garita::store::kSchemaVersion);
   std::optional<garita::store::StoredCrossing> row;
   REQUIRE_FALSE(store.find("P09", 77, row));
   REQUIRE(row);
@@ -559,7 +559,7 @@ COMMIT;
   store.close();
 
   RawDb raw(file);
-  CHECK(raw.integer("PRAGMA user_version") == 2);
+  CHECK(raw.integer("PRAGMA user_version") == garita::store::kSchemaVersion);
   CHECK(raw.integer("SELECT count(*) FROM sqlite_schema WHERE name = 'tag_reads'") == 1);
   CHECK(raw.text("PRAGMA integrity_check") == "ok");
 }
@@ -574,7 +574,8 @@ TEST_CASE("store: a file from a newer garita is refused and never downgraded") {
   }
   {
     RawDb raw(file);
-    REQUIRE(raw.exec("PRAGMA user_version = 3") == SQLITE_OK);
+    REQUIRE(raw.exec("PRAGMA user_version = " +
+                     std::to_string(garita::store::kSchemaVersion + 1)) == SQLITE_OK);
   }
   CrossingStore store;
   const auto ec = store.open(file);
@@ -587,7 +588,7 @@ TEST_CASE("store: a file from a newer garita is refused and never downgraded") {
   ro.read_only = true;
   CHECK(store.open(file, ro) == Errc::schema_too_new);
   RawDb raw(file);
-  CHECK(raw.integer("PRAGMA user_version") == 3);
+  CHECK(raw.integer("PRAGMA user_version") == garita::store::kSchemaVersion + 1);
   CHECK(raw.integer("SELECT count(*) FROM crossings") == 1);
 }
 

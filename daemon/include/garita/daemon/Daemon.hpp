@@ -14,7 +14,10 @@
 #include <string>
 #include <system_error>
 
+#include "garita/common/Crossing.hpp"
 #include "garita/common/config/SiteConfig.hpp"
+#include "garita/daemon/api/DaemonStatus.hpp"
+#include "garita/daemon/uplink/UplinkStatus.hpp"
 
 namespace boost::asio {
 class io_context;
@@ -49,6 +52,15 @@ class Daemon {
 
   // Crossings whose COMMIT has returned since start.
   std::uint64_t committed() const noexcept;
+
+  // For the people-facing API (issue 6), io thread only. `listener` gets
+  // each crossing after its COMMIT returned (the live feed).
+  void set_commit_listener(std::function<void(const Crossing&)> listener);
+  // Lanes, readers and the store now: cumulative counters, no card numbers.
+  api::DaemonStatus status_snapshot() const;
+  // The lane controllers' uplink ([uplink], docs/uplink.md): per controller
+  // lane, last hello, backlog, last batch, peer address. Any thread.
+  uplink::UplinkStatus uplink_status() const;
 
  private:
   struct Impl;

@@ -62,6 +62,28 @@ struct ReaderClock {
   std::optional<std::int64_t> measured_at_utc_us;  // host UTC when the above were measured
 };
 
+// What a reader module says about its own condition (Mercury modules today;
+// LLRP readers leave it empty). A technician reads this before climbing a
+// gantry: a hot module reads fewer cards, a bad antenna cable none.
+struct ReaderHealth {
+  std::optional<std::int16_t> temperature_c;  // last module temperature reported
+  std::optional<std::int64_t> temperature_at_utc_us;
+  bool throttled = false;  // the module reported "temperature exceeded" in its last cycle
+  std::uint64_t throttle_events = 0;     // such reports since the driver started
+  std::uint64_t return_loss_events = 0;  // "high return loss" reports since the driver started
+  // Per antenna port, return loss in dB at the last session start (higher is
+  // better; under ~10 dB the cable or antenna is bad). Index i is port i+1;
+  // empty when the module does not report it.
+  std::vector<std::optional<std::uint8_t>> return_loss_db;
+  // The byte link: frames dropped and why (noise, unplugging, a baud mismatch
+  // shows as many bad CRCs).
+  std::uint64_t frames = 0;
+  std::uint64_t junk_bytes = 0;
+  std::uint64_t bad_crc = 0;
+  std::uint64_t truncated = 0;
+  std::string link;  // e.g. "/dev/ttyUSB0 at 115200 baud", "usb 1325:c029 bus 1 addr 4"
+};
+
 struct ReaderStatus {
   DriverState state = DriverState::disconnected;
   std::string uri;                         // canonical, e.g. "llrp://10.0.4.21:5084"
@@ -83,6 +105,7 @@ struct ReaderStatus {
   std::uint64_t error_count = 0;        // errors recorded in last_error
   std::vector<AntennaStatus> antennas;  // index i is antenna i+1
   ReaderClock clock;
+  std::optional<ReaderHealth> health;  // module readers (serial://, usb://)
 };
 
 }  // namespace garita::hal

@@ -7,12 +7,17 @@
 //                                       host is the local address to listen on
 //   serial:///dev/ttyUSB0[?baud=115200] a serial/USB-CDC reader module
 //   usb://VID:PID[?serial=S]            a reader with vendor bulk endpoints (libusb)
+// serial and usb readers (Mercury modules) also take region=NAME (the
+// regulatory region to set), power=CDBM (read power, centi-dBm) and
+// antennas=1,2 (antenna ports to inventory); docs/readers/mercury.md.
 // Parsing is strict: an unknown scheme, a bad port or an unknown query key
 // is an error naming what was wrong, so a typo never silently picks defaults.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <vector>
 
 namespace garita::hal {
 
@@ -28,6 +33,10 @@ struct ReaderUri {
   std::uint16_t vid = 0;   // usb
   std::uint16_t pid = 0;   // usb
   std::string usb_serial;  // usb: optional iSerial to pick one of several
+  // serial, usb (module settings; empty = keep the module's / driver default):
+  std::string region;                            // e.g. "NA2", checked by the driver
+  std::optional<std::uint16_t> read_power_cdbm;  // 0..3150
+  std::vector<std::uint16_t> antennas;           // 1-based, no duplicates
 
   // Canonical text form, defaults filled in (for logs and status).
   std::string to_string() const;

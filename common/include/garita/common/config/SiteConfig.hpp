@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "garita/common/IssuerTable.hpp"
+#include "garita/common/store/RetentionSchedule.hpp"
 
 namespace garita::config {
 
@@ -46,6 +47,9 @@ struct LaneSettings {
   std::string id;  // e.g. "P01": stored with every crossing
   std::vector<LaneAntenna> antennas;
   DebounceSettings debounce;
+  // Run by a lane controller (garita-lane) that sends its crossings over the
+  // uplink (docs/uplink.md): no antennas here, no pipeline in garitad.
+  bool controller = false;
 };
 
 struct StoreSettings {
@@ -53,6 +57,37 @@ struct StoreSettings {
   bool raw_reads = false;      // opt-in diagnostic capture of raw reads (data minimisation)
   double raw_reads_retention_hours = 24;
   double group_commit_ms = 5;  // how long the writer gathers crossings into one transaction
+};
+
+// [security]: users, tokens and the audit log (docs/security.md). Paths
+// default to files next to the crossings database; the signing key has no
+// default (without one the audit chain is kept but not signed).
+struct SecuritySettings {
+  std::filesystem::path users_db;      // default: DATABASE_DIR/users.db
+  std::filesystem::path audit_db;      // default: DATABASE_DIR/audit.db
+  std::filesystem::path signing_key;   // PEM private key, mode 0600/0400
+  std::filesystem::path signing_cert;  // its certificate (or public key), for verify
+  double token_lifetime_hours = 12;    // default lifetime of a person's token (max 90 days)
+  std::uint32_t audit_retention_days = 730;
+  std::uint32_t audit_sign_every_rows = 100;
+  std::uint32_t audit_sign_every_seconds = 300;
+};
+
+// One of garitad's HTTPS listeners ([uplink], [api]); the daemon turns it
+// into http::ListenerOptions. Paths are resolved against the config's folder.
+struct ListenerSettings {
+  bool enabled = false;  // the section is present
+  std::string address;   // an IP address to listen on
+  std::uint16_t port = 0;
+  std::filesystem::path cert_file;       // server certificate chain (PEM)
+  std::filesystem::path key_file;        // its private key (PEM, mode 0600)
+  std::filesystem::path client_ca_file;  // clients must present a certificate from it
+};
+
+// [uplink]: the listener for lane controllers (mutual TLS 1.3, docs/uplink.md).
+struct UplinkSettings {
+  ListenerSettings listener;      // address default 0.0.0.0, port 8444
+  std::uint32_t max_batch = 500;  // crossings per batch, announced in hello (1..1000)
 };
 
 struct SiteConfig {
@@ -64,6 +99,13 @@ struct SiteConfig {
   std::vector<LaneSettings> lanes;
   IssuerTable issuers;
   std::filesystem::path issuers_file;  // when the table comes from its own file
+  SecuritySettings security;
+  UplinkSettings uplink;  // disabled when [uplink] is absent
+  ListenerSettings api;   // [api]: address default 127.0.0.1, port 8443
+  // [retention] (docs/operations.md); raw_reads_hours and audit_days are
+  // copied from [database] raw_reads_retention_hours and [security]
+  // audit_retention_days, where those schedules are set.
+  store::RetentionSchedule retention;
 };
 
 // Reads and validates `path`. On failure returns a garita Errc and sets

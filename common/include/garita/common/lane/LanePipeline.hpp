@@ -51,6 +51,16 @@ class LanePipeline {
   // Closes every session and decides every pending one now (shutdown).
   void flush();
 
+  // After a restart: tells the lane about a crossing stored before it, so a
+  // card still in the lane (a pass cut in two by a crash, kill -9 or reboot)
+  // extends that stored crossing (same lane and sequence, stored as
+  // "extended") instead of making a second one. Times are mapped from UTC to
+  // host monotonic time through (now_utc_us, now_mono_us). Returns false
+  // (and keeps nothing) for an unknown lane or a crossing whose rearm time
+  // has passed. Call before the first read.
+  bool restore_crossing(const Crossing& crossing, std::int64_t now_mono_us,
+                        std::int64_t now_utc_us);
+
   PipelineMetrics metrics() const noexcept;
   LaneMetrics lane_metrics(std::size_t lane) const;
   std::size_t lane_count() const noexcept;

@@ -28,7 +28,7 @@ namespace garita::store {
 
 // Schema version this code writes (PRAGMA user_version). A file with a
 // higher version is refused; a lower one is migrated step by step.
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 // PRAGMA application_id of a garita crossing store ("GARI").
 inline constexpr std::int32_t kApplicationId = 0x47415249;
 
@@ -112,6 +112,31 @@ struct StoreCounts {
   std::uint64_t raw_reads = 0;
 };
 
+// --- Retention (docs/operations.md) -----------------------------------------
+// The tables a retention purge deletes from.
+enum class RetainedTable : std::uint8_t { crossings, crossing_conflicts, tag_reads };
+std::string_view to_string(RetainedTable table) noexcept;
+
+// Which rows of a table are past their schedule. Times are host UTC µs and
+// compared with first_seen_utc_us (crossings, conflicts) or host_utc_us
+// (raw reads).
+struct RetentionCutoff {
+  // Every row older than this goes (for crossings: even one not exported).
+  std::int64_t before_us = 0;
+  // Crossings only: an exported crossing (exported_at_us set) older than this
+  // goes; and one whose exit record came back before exit_record_before_us.
+  // nullopt: the rule is not applied.
+  std::optional<std::int64_t> exported_before_us;
+  std::optional<std::int64_t> exit_record_before_us;
+};
+
+struct RetentionTally {
+  std::uint64_t purgeable = 0;  // rows the cutoff selects
+  std::uint64_t kept = 0;       // the others
+  std::optional<std::int64_t> oldest_kept_us;
+  std::optional<std::int64_t> newest_kept_us;
+};
+
 class CrossingStore {
  public:
   CrossingStore() noexcept;
@@ -165,7 +190,8 @@ class CrossingStore {
   std::error_code list_reads(std::size_t limit, std::vector<TagRead>& out) noexcept;
 
   // --- Queries ---------------------------------------------------------------
-  // Highest sequence stored for the lane (crossings and conflicts), nullopt
+  // Highest sequence stored for the lane (crossings, conflicts, and the
+  // sequence floor a retention purge leaves), nullopt
   // when the lane has none: the daemon resumes numbering after it.
   std::error_code max_sequence(std::string_view lane_id,
                                std::optional<std::uint64_t>& out) noexcept;
@@ -178,6 +204,24 @@ class CrossingStore {
   std::error_code counts(StoreCounts& out) noexcept;
   // Rows of crossing_conflicts, newest first, at most `limit`.
   std::error_code list_conflicts(std::size_t limit, std::vector<StoredCrossing>& out) noexcept;
+
+  // --- Retention ----------------------------------------------------------------
+  // Counts what a purge with `cutoff` would delete and what it keeps; reads only.
+  std::error_code retention_tally(RetainedTable table, const RetentionCutoff& cutoff,
+                                  RetentionTally& out) noexcept;
+  // Deletes at most `max_rows` (1..100000) rows past `cutoff`, oldest first, in
+  // one IMMEDIATE transaction (so a concurrent writer waits at most one batch;
+  // a crash leaves either the whole batch or none: running it again goes on).
+  // Crossings and conflicts first raise their lane's sequence floor, so
+  // max_sequence() never goes back. `removed` = rows deleted (0: nothing left).
+  // When `purged_epc_hex` is given, the EPC (upper-case hex) of each deleted row
+  // is appended, for the disposal check.
+  std::error_code purge_retained(RetainedTable table, const RetentionCutoff& cutoff,
+                                 std::size_t max_rows, std::uint64_t& removed,
+                                 std::vector<std::string>* purged_epc_hex = nullptr) noexcept;
+  // Removes from `epc_hex` (upper-case hex) every EPC some table still holds,
+  // e.g. a card that crossed again after an old crossing of it was purged.
+  std::error_code drop_held_epcs(std::vector<std::string>& epc_hex) noexcept;
 
   // --- Maintenance ------------------------------------------------------------
   // PRAGMA integrity_check; `result` is "ok" for a sound file.
