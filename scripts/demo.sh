@@ -76,6 +76,8 @@ antenna = 2
 role = "exit"
 [reader]
 uri = "serial://$out/ttyLANE1?region=NA&antennas=1,2"
+[pipeline]
+issuers_file = "$repo/config/issuers.example.toml"
 [uplink]
 url = "https://127.0.0.1:$uplink_port"
 ca_file = "$out/pki/ca.pem"
@@ -126,10 +128,18 @@ daemon_pid=$!
 lane_pid=$!
 
 start=$(date +%s)
+status_shown=0
 while kill -0 "$sim_pid" 2>/dev/null; do
   sleep 5
   committed=$(grep -c 'crossing committed' "$out/garitad.log" || true)
-  echo "  $(( $(date +%s) - start ))s: $committed crossings committed"
+  elapsed=$(( $(date +%s) - start ))
+  echo "  ${elapsed}s: $committed crossings committed"
+  if [ "$status_shown" = 0 ] && [ "$elapsed" -ge $((seconds / 2)) ]; then
+    status_shown=1
+    echo "  garitad's API: lanes and readers as the technician sees them (card numbers masked)"
+    "$bin/daemon/garita" status --url "https://127.0.0.1:$api_port" --ca "$out/pki/ca.pem" \
+      --token-file "$out/technician.token" | sed 's/^/    /'
+  fi
   if ! kill -0 "$daemon_pid" 2>/dev/null; then
     echo "demo: garitad exited early; last lines of $out/garitad.log:"; tail -20 "$out/garitad.log"; exit 1
   fi
@@ -147,10 +157,7 @@ wait "$lane_pid" || { echo "demo: garita-lane did not stop cleanly; see $out/gar
 lane_pid=""
 
 echo
-echo "garitad's API: lane status as the technician"
-"$bin/daemon/garita" status --url "https://127.0.0.1:$api_port" --ca "$out/pki/ca.pem" \
-  --token-file "$out/technician.token" | sed 's/^/  /'
-echo "and the lane board's crossings as the officer (this search is in the audit log):"
+echo "garitad's API: the lane board's crossings as the officer (this search is in the audit log):"
 "$bin/daemon/garita" search --url "https://127.0.0.1:$api_port" --ca "$out/pki/ca.pem" \
   --token-file "$out/officer.token" --lane L1 --limit 3 | sed 's/^/  /'
 kill -TERM "$daemon_pid"

@@ -1,6 +1,8 @@
 #include "LaneJournal.hpp"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <array>
 #include <chrono>
@@ -279,6 +281,12 @@ std::error_code LaneJournal::open(const std::filesystem::path& file,
                                   const JournalOptions& options) {
   impl_ = std::make_unique<Impl>();
   Impl& j = *impl_;
+  // The journal holds card numbers: create it readable by its owner only
+  // (SQLite's -wal and -shm files copy the database file's mode). An
+  // existing file keeps its mode.
+  if (const int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600); fd >= 0) {
+    ::close(fd);
+  }
   j.file = file;
   int rc =
       sqlite3_open_v2(file.c_str(), &j.db,

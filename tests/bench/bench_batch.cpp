@@ -17,7 +17,7 @@
 // Counters: records/s and MB/s of content. N = --records=N (default
 // 1,000,000). The PKI is scripts/test-pki.sh's, in a temp folder.
 //
-//   build/h-batch-rel/tests/bench/bench_batch   (docs/performance.md)
+//   build/release/tests/bench/bench_batch   (docs/performance.md)
 #include <benchmark/benchmark.h>
 
 #include <cstdio>

@@ -96,9 +96,9 @@ TEST_CASE("link down: crossings wait in the lanes' journals, then each arrives e
   const fs::path pki = make_pki(dir);
   const std::uint16_t port = closed_port();
   constexpr unsigned kLanes = 4;
-  // 4 lanes x 600 travellers a minute (the simulator's most) for 40 s: about 1800 crossings.
+  // 4 lanes x 600 travellers a minute (the simulator's most) for 55 s: about 2400 crossings.
   Simulator sim(
-      dir, {"--lanes", std::to_string(kLanes), "--seed", "515", "--rate", "600", "--duration", "40",
+      dir, {"--lanes", std::to_string(kLanes), "--seed", "515", "--rate", "600", "--duration", "55",
             "--preset", "default", "--sent-log", (dir / "sent.csv").string()});
   std::vector<std::unique_ptr<LaneProcess>> lanes;
   std::vector<std::string> names;
@@ -129,7 +129,7 @@ TEST_CASE("link down: crossings wait in the lanes' journals, then each arrives e
   }
   std::cout << "lane uplink: " << expected.size() << " crossings waited in " << kLanes
             << " lane journals while garitad was down\n";
-  REQUIRE(expected.size() >= 1000);
+  REQUIRE(expected.size() >= 2000);  // thousands, as the issue asks
 
   const fs::path db = dir / "crossings.db";
   Garitad garitad(dir, write_garitad_config(dir, pki, port, names));

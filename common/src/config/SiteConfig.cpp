@@ -436,7 +436,7 @@ class SiteParser {
     if (not_ip) {
       return r.fail(
           Errc::config_bad_value, "address",
-          in_quotes(l.address) + " is not an IP address (e.g. \"0.0.0.0\" or \"10.0.5.1\")");
+          in_quotes(l.address) + R"( is not an IP address (e.g. "0.0.0.0" or "10.0.5.1"))");
     }
     std::int64_t port = l.port;
     if (auto ec = r.optional_int("port", 1, 65535, port)) return ec;
@@ -460,10 +460,8 @@ class SiteParser {
   std::error_code parse_uplink() {
     const toml::table* t = nullptr;
     if (auto ec = root_.optional_table("uplink", t)) return ec;
-    bool any_controller = false;
-    for (const LaneSettings& l : out_.lanes) any_controller = any_controller || l.controller;
     if (t == nullptr) {
-      if (!any_controller) return {};
+      // Without [uplink] no lane may be a controller: the first one that is gets named.
       for (const LaneSettings& l : out_.lanes) {
         if (l.controller) {
           return root_.fail(Errc::config_missing_key, "uplink",
@@ -472,6 +470,7 @@ class SiteParser {
                                 "lane controllers to connect to");
         }
       }
+      return {};
     }
     TomlTableReader r(*t, "uplink", errors_);
     if (auto ec = r.only_keys(

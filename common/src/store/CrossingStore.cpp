@@ -1434,11 +1434,11 @@ std::error_code CrossingStore::purge_retained(RetainedTable table, const Retenti
   });
 }
 
-std::error_code CrossingStore::drop_held_epcs(std::vector<std::string>& epcs) noexcept {
+std::error_code CrossingStore::drop_held_epcs(std::vector<std::string>& epc_hex) noexcept {
   if (!is_open()) return make_error_code(Errc::not_open);
   return guarded(impl_.get(), [&]() -> std::error_code {
     Impl& d = *impl_;
-    if (epcs.empty()) return {};
+    if (epc_hex.empty()) return {};
     // One read transaction for a consistent view; crossings by their EPC
     // index, the (small, unindexed) conflict and raw-read tables in one scan.
     if (auto ec = d.exec("BEGIN", "looking up EPCs")) return ec;
@@ -1462,7 +1462,7 @@ std::error_code CrossingStore::drop_held_epcs(std::vector<std::string>& epcs) no
       return done(ec);
     }
     std::vector<std::string> gone;
-    for (auto& hex : epcs) {
+    for (auto& hex : epc_hex) {
       if (held.count(hex) != 0) continue;
       sqlite3_reset(one.get());
       sqlite3_bind_text(one.get(), 1, hex.data(), static_cast<int>(hex.size()), SQLITE_TRANSIENT);
@@ -1471,7 +1471,7 @@ std::error_code CrossingStore::drop_held_epcs(std::vector<std::string>& epcs) no
       if (rc != SQLITE_DONE) return done(d.fail_rc(rc, "looking up EPCs"));
       gone.push_back(std::move(hex));
     }
-    epcs = std::move(gone);
+    epc_hex = std::move(gone);
     return done({});
   });
 }

@@ -200,7 +200,7 @@ std::error_code ApiClient::request(std::string_view method, std::string_view tar
   }
   beast::flat_buffer buffer;
   bhttp::response_parser<bhttp::string_body> parser;
-  parser.body_limit(64 * 1024 * 1024);
+  parser.body_limit(std::uint64_t{64} * 1024 * 1024);
   bhttp::async_read(c.stream, buffer, parser, [&](auto e, auto) { ec = e; });
   c.io.run();
   c.io.restart();
@@ -232,7 +232,7 @@ std::error_code ApiClient::websocket(std::string_view target,
     req.set(bhttp::field::user_agent, "garita-cli");
     if (!options_.token.empty()) req.set(bhttp::field::authorization, "Bearer " + options_.token);
   }));
-  socket.read_message_max(1024 * 1024);
+  socket.read_message_max(std::size_t{1024} * 1024);
   ws::response_type res;
   boost::system::error_code ec;
   beast::get_lowest_layer(c.stream).expires_after(options_.timeout);

@@ -19,7 +19,7 @@ ApiRuntimeSettings api_runtime_settings(const config::SiteConfig& site) {
   s.listener.key_file = site.api.key_file;
   s.listener.client_ca_file = site.api.client_ca_file;
   // People's requests are small: a search is a GET.
-  s.listener.max_body_bytes = 64 * 1024;
+  s.listener.max_body_bytes = std::size_t{64} * 1024;
   s.service.crossings_db = site.store.path;
   s.security = site.security;
   return s;
@@ -28,7 +28,14 @@ ApiRuntimeSettings api_runtime_settings(const config::SiteConfig& site) {
 ApiRuntime::ApiRuntime(boost::asio::io_context& io, Daemon& daemon, ApiRuntimeSettings settings)
     : io_(io), daemon_(daemon), settings_(std::move(settings)), status_timer_(io) {}
 
-ApiRuntime::~ApiRuntime() { stop(); }
+ApiRuntime::~ApiRuntime() {
+  // A destructor must not throw (it would terminate); stop() only cancels and
+  // closes, and nothing is left to do here if one of those throws.
+  try {
+    stop();
+  } catch (...) {
+  }
+}
 
 std::error_code ApiRuntime::start(std::string& error) {
   const config::SecuritySettings& sec = settings_.security;

@@ -239,7 +239,7 @@ void ApiService::on_request(http::Request&& req, const http::Peer& peer, http::R
   asio::post(*pool_, [this, call] { handle(call); });
 }
 
-void ApiService::handle(std::shared_ptr<Call> call) {
+void ApiService::handle(const std::shared_ptr<Call>& call) {
   // Every path below answers exactly once; a throw would be answered 500 by
   // the Responder when the last copy goes away.
   try {

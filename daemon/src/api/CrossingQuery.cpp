@@ -154,7 +154,9 @@ std::string search_terms_text(const RequestTarget& t) {
   std::string s;
   for (const auto& [name, value] : t.params) {
     if (!s.empty()) s += '&';
-    s += name + "=" + value;
+    s += name;
+    s += '=';
+    s += value;
   }
   return s;
 }
@@ -172,7 +174,8 @@ std::string utc_iso(std::int64_t us) {
   char buf[48];
   const std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
   char tail[16];
-  std::snprintf(tail, sizeof tail, ".%03dZ", static_cast<int>(frac / 1000));
+  // frac / 1000 is 0..999: ".mmmZ" always fits.
+  static_cast<void>(std::snprintf(tail, sizeof tail, ".%03dZ", static_cast<int>(frac / 1000)));
   return std::string(buf, n) + tail;
 }
 

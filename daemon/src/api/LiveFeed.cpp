@@ -3,6 +3,7 @@
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
+#include <utility>
 
 #include "garita/daemon/api/CrossingQuery.hpp"
 
@@ -27,7 +28,7 @@ bool LiveFeed::has_room() {
 
 bool LiveFeed::add(std::shared_ptr<LiveSink> sink, bool card_numbers) {
   if (!sink || !has_room()) return false;
-  clients_.push_back({sink, card_numbers});
+  clients_.push_back({std::move(sink), card_numbers});
   return true;
 }
 

@@ -55,9 +55,10 @@ void PrometheusText::sample(std::string_view name, double value, Labels ls) {
   labels(ls);
   char buf[40];
   if (std::isnan(value)) {
-    std::snprintf(buf, sizeof buf, " NaN\n");
+    static_cast<void>(std::snprintf(buf, sizeof buf, " NaN\n"));
   } else {
-    std::snprintf(buf, sizeof buf, " %.17g\n", value);
+    // " %.17g\n" is at most 26 characters, so buf always holds it.
+    static_cast<void>(std::snprintf(buf, sizeof buf, " %.17g\n", value));
   }
   text_ += buf;
 }

@@ -20,21 +20,22 @@ double per_minute(std::uint64_t now, std::uint64_t then, std::int64_t span_us) {
 
 std::string seconds_text(std::int64_t us) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f s", static_cast<double>(us) / 1e6);
+  // snprintf truncates safely; any int64 count of seconds fits in 32.
+  static_cast<void>(std::snprintf(buf, sizeof buf, "%.1f s", static_cast<double>(us) / 1e6));
   return buf;
 }
 
 }  // namespace
 
-void fill_rates(DaemonStatus& now, const DaemonStatus& then) {
-  const std::int64_t span = now.taken_mono_us - then.taken_mono_us;
+void fill_rates(DaemonStatus& now, const DaemonStatus& minute_ago) {
+  const std::int64_t span = now.taken_mono_us - minute_ago.taken_mono_us;
   for (ReaderView& r : now.readers) {
-    for (const ReaderView& p : then.readers) {
+    for (const ReaderView& p : minute_ago.readers) {
       if (p.id == r.id) r.reads_per_minute = per_minute(r.read_count, p.read_count, span);
     }
   }
   for (LaneView& l : now.lanes) {
-    for (const LaneView& p : then.lanes) {
+    for (const LaneView& p : minute_ago.lanes) {
       if (p.id == l.id) l.crossings_per_minute = per_minute(l.crossings, p.crossings, span);
     }
   }
@@ -83,8 +84,10 @@ std::vector<Alarm> compute_alarms(const DaemonStatus& s, const AlarmThresholds& 
         1.0 - static_cast<double>(s.disk_free_bytes) / static_cast<double>(s.disk_total_bytes);
     if (used > t.disk_used_fraction) {
       char buf[96];
-      std::snprintf(buf, sizeof buf, "the database disk is %.0f %% full (%.1f GiB free)",
-                    used * 100.0, static_cast<double>(s.disk_free_bytes) / (1024.0 * 1024 * 1024));
+      // A fraction and a disk size: the text always fits in 96.
+      static_cast<void>(std::snprintf(
+          buf, sizeof buf, "the database disk is %.0f %% full (%.1f GiB free)", used * 100.0,
+          static_cast<double>(s.disk_free_bytes) / (1024.0 * 1024 * 1024)));
       out.push_back({"disk_low", "", buf});
     }
   }

@@ -209,15 +209,18 @@ void format_date(std::int64_t seconds, char* out /* 24 */) {
   using namespace std::chrono;
   const sys_days day = floor<days>(sys_seconds{std::chrono::seconds{seconds}});
   const year_month_day ymd{day};
-  std::snprintf(out, 24, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+  // snprintf truncates safely; a valid date always fits in 24.
+  static_cast<void>(std::snprintf(out, 24, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                                  static_cast<unsigned>(ymd.month()),
+                                  static_cast<unsigned>(ymd.day())));
 }
 
 void format_time(std::int64_t seconds, char* out /* 24 */) {
   std::int64_t sod = seconds % 86400;
   if (sod < 0) sod += 86400;
-  std::snprintf(out, 24, "%02d:%02d:%02d", static_cast<int>(sod / 3600),
-                static_cast<int>(sod / 60 % 60), static_cast<int>(sod % 60));
+  // sod is 0..86399: "HH:MM:SS" always fits.
+  static_cast<void>(std::snprintf(out, 24, "%02d:%02d:%02d", static_cast<int>(sod / 3600),
+                                  static_cast<int>(sod / 60 % 60), static_cast<int>(sod % 60)));
 }
 
 std::string format_utc(std::int64_t seconds) {
@@ -230,7 +233,9 @@ std::string format_utc(std::int64_t seconds) {
 std::string format_offset(std::int32_t minutes) {
   char out[24];
   const int a = minutes < 0 ? -minutes : minutes;
-  std::snprintf(out, sizeof out, "%c%02d:%02d", minutes < 0 ? '-' : '+', a / 60, a % 60);
+  // snprintf truncates safely; any int32 offset fits in 24.
+  static_cast<void>(
+      std::snprintf(out, sizeof out, "%c%02d:%02d", minutes < 0 ? '-' : '+', a / 60, a % 60));
   return out;
 }
 
@@ -669,7 +674,7 @@ std::error_code read_manifest(std::string_view content, FlatJsonLine& json, Batc
     else if (type == "return")
       m.type = BatchType::return_batch;
     else
-      r.check("type", "not \"export\" or \"return\"");
+      r.check("type", R"(not "export" or "return")");
   }
   m.batch_id = r.str("batch_id");
   m.period = r.str("period");
@@ -741,7 +746,7 @@ std::error_code parse_records(std::string_view content, BatchType type, Batch& o
         read_record(r, rec);
         out.records.emplace_back(std::move(rec));
       } else {
-        r.check("source", "not \"INM-RFID\" or \"INM-OFFICER\"");
+        r.check("source", R"(not "INM-RFID" or "INM-OFFICER")");
       }
     } else {
       if (!r.failed() && source == source_exit) {

@@ -61,7 +61,7 @@ Bio memory_bio(std::string_view bytes) {
 std::string drain(BIO* bio) {
   char* data = nullptr;
   const long n = BIO_get_mem_data(bio, &data);
-  return std::string(data, static_cast<std::size_t>(n > 0 ? n : 0));
+  return {data, static_cast<std::size_t>(n > 0 ? n : 0)};
 }
 
 std::error_code to_der(CMS_ContentInfo* cms, std::string& der) {

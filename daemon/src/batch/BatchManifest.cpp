@@ -23,10 +23,11 @@ std::error_code new_batch_id(std::string& out, std::string& error) {
   b[6] = static_cast<unsigned char>((b[6] & 0x0F) | 0x40);
   b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80);
   char text[37];
-  std::snprintf(text, sizeof text,
-                "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
-                b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
-                b[15]);
+  // 16 bytes as 36 characters: always fits in 37.
+  static_cast<void>(std::snprintf(
+      text, sizeof text, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+      b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
+      b[15]));
   out.assign(text, 36);
   return {};
 }
@@ -53,7 +54,8 @@ std::string iso_week_of(std::int64_t utc_seconds) {
     --y;
   const int week = static_cast<int>((day - iso_year_start(y)).count() / 7) + 1;
   char text[32];
-  std::snprintf(text, sizeof text, "%04d-W%02d", y, week);
+  // An int year and a week number: always fits in 32.
+  static_cast<void>(std::snprintf(text, sizeof text, "%04d-W%02d", y, week));
   return text;
 }
 

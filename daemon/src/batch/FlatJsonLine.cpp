@@ -19,14 +19,14 @@ struct FlatHandler {
   bool have_key = false;
 
   using ec_t = boost::json::error_code;
-  bool fail(std::string what, ec_t& ec) {
+  bool fail(std::string what, ec_t& ec) const {
     line->set_error(std::move(what));
     ec = boost::json::error::syntax;  // any error stops the parser
     return false;
   }
   bool on_document_begin(ec_t&) { return true; }
   bool on_document_end(ec_t&) { return true; }
-  bool on_array_begin(ec_t& ec) { return fail("arrays are not allowed", ec); }
+  bool on_array_begin(ec_t& ec) const { return fail("arrays are not allowed", ec); }
   bool on_array_end(std::size_t, ec_t&) { return true; }
   bool on_object_begin(ec_t& ec) {
     if (depth != 0) return fail("nested objects are not allowed", ec);
@@ -91,15 +91,15 @@ struct FlatHandler {
     m->number = u;
     return true;
   }
-  bool on_double(double, boost::json::string_view, ec_t& ec) {
+  bool on_double(double, boost::json::string_view, ec_t& ec) const {
     return fail("fractional or exponent numbers are not allowed", ec);
   }
-  bool on_bool(bool, ec_t& ec) { return fail("true/false are not allowed", ec); }
-  bool on_null(ec_t& ec) { return fail("null is not allowed", ec); }
-  bool on_comment_part(boost::json::string_view, ec_t& ec) {
+  bool on_bool(bool, ec_t& ec) const { return fail("true/false are not allowed", ec); }
+  bool on_null(ec_t& ec) const { return fail("null is not allowed", ec); }
+  bool on_comment_part(boost::json::string_view, ec_t& ec) const {
     return fail("comments are not allowed", ec);
   }
-  bool on_comment(boost::json::string_view, ec_t& ec) {
+  bool on_comment(boost::json::string_view, ec_t& ec) const {
     return fail("comments are not allowed", ec);
   }
 };

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ostream>
+#include <utility>
 
 #include "garita/daemon/DecodeCommand.hpp"
 #include "garita/daemon/api/ApiClient.hpp"
@@ -19,7 +20,7 @@ constexpr std::size_t kMaxAllRows = 100'000;
 
 std::string env_or(const char* name, std::string fallback) {
   const char* v = std::getenv(name);
-  return v != nullptr && *v != '\0' ? std::string(v) : fallback;
+  return v != nullptr && *v != '\0' ? std::string(v) : std::move(fallback);
 }
 
 // Builds a client from the common options; prints one line and returns

@@ -23,7 +23,8 @@ std::string utc_text(std::int64_t us) {
   char buf[40];
   const std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
   char frac[16];
-  std::snprintf(frac, sizeof frac, ".%06dZ", static_cast<int>(us % 1'000'000));
+  // At most ".-999999Z": always fits in 16.
+  static_cast<void>(std::snprintf(frac, sizeof frac, ".%06dZ", static_cast<int>(us % 1'000'000)));
   return std::string(buf, n) + frac;
 }
 
@@ -149,10 +150,12 @@ int run_audit_list(const AuditCommandOptions& options, std::ostream& out, std::o
       out << boost::json::serialize(o) << "\n";
     } else {
       char line[256];
-      std::snprintf(line, sizeof line, "%-7lld %-28s %-12s %-11s %-20s %7lld %-7s ",
-                    static_cast<long long>(r.id), utc_text(r.utc_us).c_str(), r.user.c_str(),
-                    r.role.empty() ? "-" : r.role.c_str(), r.action.c_str(),
-                    static_cast<long long>(r.records), r.outcome.c_str());
+      // The fixed columns; an overlong user or action is cut at the line size.
+      static_cast<void>(
+          std::snprintf(line, sizeof line, "%-7lld %-28s %-12s %-11s %-20s %7lld %-7s ",
+                        static_cast<long long>(r.id), utc_text(r.utc_us).c_str(), r.user.c_str(),
+                        r.role.empty() ? "-" : r.role.c_str(), r.action.c_str(),
+                        static_cast<long long>(r.records), r.outcome.c_str()));
       out << line << r.peer << "  " << r.terms << "\n";
     }
   }

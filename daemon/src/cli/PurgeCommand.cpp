@@ -26,19 +26,20 @@ std::string rtrim(std::string s) {
 
 void print_report(const store::PurgeReport& report, std::ostream& out) {
   char line[256];
-  std::snprintf(line, sizeof line, "%-16s %-21s %12s %10s  %-21s %-21s", "class",
-                "cutoff (older goes)", report.dry_run ? "would purge" : "purged", "kept",
-                "oldest kept", "newest kept");
+  // Fixed-width columns well under 256; snprintf truncates safely anyway.
+  static_cast<void>(std::snprintf(line, sizeof line, "%-16s %-21s %12s %10s  %-21s %-21s", "class",
+                                  "cutoff (older goes)", report.dry_run ? "would purge" : "purged",
+                                  "kept", "oldest kept", "newest kept"));
   out << rtrim(line) << "\n";
   for (const auto& c : report.classes) {
     const std::string count = c.in_store || !report.dry_run
                                   ? std::to_string(report.dry_run ? c.purgeable : c.purged)
                                   : std::string("-");
-    std::snprintf(line, sizeof line, "%-16s %-21s %12s %10s  %-21s %-21s",
-                  std::string(store::to_string(c.record_class)).c_str(),
-                  time_or_dash(c.cutoff_us).c_str(), count.c_str(),
-                  c.in_store ? std::to_string(c.kept).c_str() : "-",
-                  time_or_dash(c.oldest_kept_us).c_str(), time_or_dash(c.newest_kept_us).c_str());
+    static_cast<void>(std::snprintf(
+        line, sizeof line, "%-16s %-21s %12s %10s  %-21s %-21s",
+        std::string(store::to_string(c.record_class)).c_str(), time_or_dash(c.cutoff_us).c_str(),
+        count.c_str(), c.in_store ? std::to_string(c.kept).c_str() : "-",
+        time_or_dash(c.oldest_kept_us).c_str(), time_or_dash(c.newest_kept_us).c_str()));
     out << rtrim(line);
     if (!c.note.empty()) out << "  (" << c.note << ")";
     out << "\n";

@@ -83,7 +83,7 @@ std::string utc_text(std::int64_t us) {
   ::gmtime_r(&secs, &tm);
   char buf[40];
   const std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return std::string(buf, n);
+  return {buf, n};
 }
 
 // The user commands: config, users database, audit log, all open.
@@ -107,7 +107,7 @@ struct Session {
 
   // Records the change; a change that cannot be audited is reported as a
   // failure (exit 1) even though it happened, so it is noticed.
-  bool audit_row(security::AuditEvent event, std::ostream& err) {
+  bool audit_row(const security::AuditEvent& event, std::ostream& err) {
     if (audit.append(event, now, nullptr)) {
       err << "garita: could not write the audit row: " << audit.last_error() << "\n";
       return false;
@@ -215,9 +215,11 @@ int run_user_list(const UserCommandOptions& options, std::ostream& out, std::ost
   out << "user                             role        created               state\n";
   for (const auto& u : users) {
     char line[160];
-    std::snprintf(line, sizeof line, "%-32s %-11s %-21s %s\n", u.name.c_str(),
-                  std::string(security::to_string(u.role)).c_str(),
-                  utc_text(u.created_utc_us).c_str(), u.disabled ? "disabled" : "enabled");
+    // An overlong user name is cut at the line size, like the column header.
+    static_cast<void>(std::snprintf(line, sizeof line, "%-32s %-11s %-21s %s\n", u.name.c_str(),
+                                    std::string(security::to_string(u.role)).c_str(),
+                                    utc_text(u.created_utc_us).c_str(),
+                                    u.disabled ? "disabled" : "enabled"));
     out << line;
     for (const auto& t : tokens) {
       if (t.user != u.name) continue;

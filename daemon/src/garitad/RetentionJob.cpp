@@ -17,7 +17,8 @@ constexpr std::int64_t kUsPerDay = 86'400'000'000;
 
 boost::json::value opt_time(const std::optional<std::int64_t>& us) {
   if (!us) return nullptr;
-  return boost::json::value(utc_seconds_text(*us));
+  // Not `return {...}`: a braced list would build a JSON array.
+  return boost::json::string(utc_seconds_text(*us));
 }
 
 }  // namespace
@@ -28,7 +29,7 @@ std::string utc_seconds_text(std::int64_t us) {
   ::gmtime_r(&secs, &tm);
   char buf[40];
   const std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return std::string(buf, n);
+  return {buf, n};
 }
 
 std::error_code open_retention_audit(const config::SiteConfig& site, security::AuditLog& log,

@@ -16,12 +16,13 @@ namespace garita::security {
 namespace {
 
 struct FileCloser {
-  void operator()(std::FILE* f) const { std::fclose(f); }
+  // Files here are only read, so a failing close loses nothing.
+  void operator()(std::FILE* f) const { static_cast<void>(std::fclose(f)); }
 };
 using File = std::unique_ptr<std::FILE, FileCloser>;
 
 std::shared_ptr<EVP_PKEY> own(EVP_PKEY* key) {
-  return std::shared_ptr<EVP_PKEY>(key, [](EVP_PKEY* k) { EVP_PKEY_free(k); });
+  return {key, [](EVP_PKEY* k) { EVP_PKEY_free(k); }};
 }
 
 std::string openssl_reason() {
@@ -70,7 +71,9 @@ std::error_code check_private_file_permissions(const std::filesystem::path& path
   }
   if ((st.st_mode & 077) != 0) {
     char mode[8];
-    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    // At most "7777": always fits in 8.
+    static_cast<void>(
+        std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777)));
     error = path.string() + ": private key has mode " + mode +
             ", readable or writable by group/other; refused (chmod 600 it)";
     return Errc::key_unsafe_permissions;
@@ -160,11 +163,12 @@ std::error_code SigningKey::sign(std::string_view message, std::string& signatur
   return {};
 }
 
-std::error_code VerifyKey::load(const std::filesystem::path& file, VerifyKey& out,
-                                std::string& error) {
-  File f(std::fopen(file.c_str(), "re"));
+std::error_code VerifyKey::load(const std::filesystem::path& certificate_or_public_key,
+                                VerifyKey& out, std::string& error) {
+  File f(std::fopen(certificate_or_public_key.c_str(), "re"));
   if (!f) {
-    error = file.string() + ": cannot open the certificate: " + std::strerror(errno);
+    error = certificate_or_public_key.string() +
+            ": cannot open the certificate: " + std::strerror(errno);
     return Errc::key_unreadable;
   }
   EVP_PKEY* raw = nullptr;
@@ -177,11 +181,12 @@ std::error_code VerifyKey::load(const std::filesystem::path& file, VerifyKey& ou
     raw = PEM_read_PUBKEY(f.get(), nullptr, nullptr, nullptr);
   }
   if (raw == nullptr) {
-    error = file.string() + ": neither a PEM certificate nor a PEM public key: " + openssl_reason();
+    error = certificate_or_public_key.string() +
+            ": neither a PEM certificate nor a PEM public key: " + openssl_reason();
     return Errc::key_invalid;
   }
   auto key = own(raw);
-  if (auto ec = check_key_strength(key.get(), file.string(), error)) return ec;
+  if (auto ec = check_key_strength(key.get(), certificate_or_public_key.string(), error)) return ec;
   out.key_ = std::move(key);
   out.fingerprint_ = public_key_fingerprint(out.key_.get());
   return {};
@@ -191,7 +196,7 @@ VerifyKey VerifyKey::from(const SigningKey& key) {
   VerifyKey out;
   if (key.valid()) {
     // The private key object also carries the public half.
-    EVP_PKEY* pkey = const_cast<EVP_PKEY*>(key.key());
+    auto* pkey = const_cast<EVP_PKEY*>(key.key());
     EVP_PKEY_up_ref(pkey);
     out.key_ = own(pkey);
     out.fingerprint_ = key.fingerprint();

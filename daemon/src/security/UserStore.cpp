@@ -10,7 +10,6 @@ namespace garita::security {
 namespace {
 
 using detail::Statement;
-using detail::Transaction;
 
 // PRAGMA application_id 'GARU': a users file is never mistaken for another.
 constexpr std::int32_t kUsersApplicationId = 0x47415255;

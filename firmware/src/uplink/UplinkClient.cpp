@@ -33,7 +33,9 @@ constexpr const char* kCrossingsTarget = "/v1/uplink/crossings";
 std::string seconds_text(std::chrono::milliseconds d) {
   if (d < std::chrono::seconds(1)) return std::to_string(d.count()) + " ms";
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f s", static_cast<double>(d.count()) / 1000.0);
+  // Any int64 count of milliseconds fits in 32.
+  static_cast<void>(
+      std::snprintf(buf, sizeof buf, "%.1f s", static_cast<double>(d.count()) / 1000.0));
   return buf;
 }
 
@@ -71,11 +73,11 @@ struct UplinkClient::Impl : std::enable_shared_from_this<UplinkClient::Impl> {
     stream = std::make_unique<Stream>(io, *context);
     if (expect_server_name(stream->native_handle(), options.host, why)) return fail(why);
     buffer.clear();
-    resolver.async_resolve(
-        options.host, std::to_string(options.port),
-        [self = shared_from_this()](boost::system::error_code rec, tcp::resolver::results_type r) {
-          self->on_resolve(rec, std::move(r));
-        });
+    resolver.async_resolve(options.host, std::to_string(options.port),
+                           [self = shared_from_this()](boost::system::error_code rec,
+                                                       const tcp::resolver::results_type& r) {
+                             self->on_resolve(rec, r);
+                           });
   }
 
   std::string peer() const { return options.host + ":" + std::to_string(options.port); }
@@ -425,7 +427,12 @@ UplinkClient::UplinkClient(asio::io_context& io, UplinkOptions options, LaneJour
                                    std::move(on_connected))) {}
 
 UplinkClient::~UplinkClient() {
-  if (impl_) impl_->stop();
+  // A destructor must not throw (it would terminate); stop() only cancels
+  // sockets and timers, and nothing is left to do if one of those throws.
+  try {
+    if (impl_) impl_->stop();
+  } catch (...) {
+  }
 }
 
 void UplinkClient::start() {

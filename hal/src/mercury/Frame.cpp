@@ -17,7 +17,7 @@ void append_crc(std::vector<std::uint8_t>& out, std::size_t frame_start) {
 
 bool crc_matches(std::span<const std::uint8_t> frame) noexcept {
   const std::size_t n = frame.size();
-  const std::uint16_t want = static_cast<std::uint16_t>((frame[n - 2] << 8) | frame[n - 1]);
+  const auto want = static_cast<std::uint16_t>((frame[n - 2] << 8) | frame[n - 1]);
   return mercury_crc(frame.subspan(1, n - 3)) == want;
 }
 

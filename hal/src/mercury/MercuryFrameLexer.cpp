@@ -55,8 +55,7 @@ bool MercuryFrameLexer::next(Frame& out, bool at_idle) {
     const std::size_t without_crc = header + p[1];
     const std::size_t with_crc = without_crc + 2;
     const auto crc_ok = [&] {
-      const std::uint16_t want =
-          static_cast<std::uint16_t>((p[without_crc] << 8) | p[without_crc + 1]);
+      const auto want = static_cast<std::uint16_t>((p[without_crc] << 8) | p[without_crc + 1]);
       return mercury_crc({p + 1, without_crc - 1}) == want;
     };
     const auto emit = [&](std::size_t size, bool had_crc) {

@@ -76,7 +76,9 @@ class ModuleStatusCategory final : public std::error_category {
   const char* name() const noexcept override { return "mercury-status"; }
   std::string message(int ev) const override {
     char code[16];
-    std::snprintf(code, sizeof code, "0x%04X", static_cast<unsigned>(ev) & 0xFFFFU);
+    // 16 bits as "0xHHHH": always fits in 16.
+    static_cast<void>(
+        std::snprintf(code, sizeof code, "0x%04X", static_cast<unsigned>(ev) & 0xFFFFU));
     const std::string_view text = describe(static_cast<std::uint16_t>(ev));
     if (text.empty()) return "module status " + std::string(code);
     return std::string(text) + " (module status " + code + ")";

@@ -46,12 +46,13 @@ std::error_code decode_version_response(const ReaderFrame& frame, VersionInfo& o
   return {};
 }
 
-std::vector<std::uint8_t> encode_version_data(const VersionInfo& v) {
+std::vector<std::uint8_t> encode_version_data(const VersionInfo& info) {
   std::vector<std::uint8_t> d;
-  for (const auto* a : {&v.bootloader, &v.hardware, &v.firmware_date, &v.firmware_version}) {
+  for (const auto* a :
+       {&info.bootloader, &info.hardware, &info.firmware_date, &info.firmware_version}) {
     d.insert(d.end(), a->begin(), a->end());
   }
-  detail::put_u32(d, v.supported_protocols);
+  detail::put_u32(d, info.supported_protocols);
   return d;
 }
 
@@ -65,7 +66,8 @@ std::string model_name(const VersionInfo& info) {
     default: break;
   }
   char text[32];
-  std::snprintf(text, sizeof text, "Mercury model 0x%02X", info.hardware[0]);
+  // One byte in hex: always fits in 32.
+  static_cast<void>(std::snprintf(text, sizeof text, "Mercury model 0x%02X", info.hardware[0]));
   return text;
 }
 
@@ -73,8 +75,9 @@ std::string firmware_text(const VersionInfo& info) {
   const auto& f = info.firmware_version;
   const auto& d = info.firmware_date;
   char text[48];
-  std::snprintf(text, sizeof text, "%02X.%02X.%02X.%02X (%02X%02X-%02X-%02X)", f[0], f[1], f[2],
-                f[3], d[0], d[1], d[2], d[3]);
+  // Eight bytes in hex, 28 characters: always fits in 48.
+  static_cast<void>(std::snprintf(text, sizeof text, "%02X.%02X.%02X.%02X (%02X%02X-%02X-%02X)",
+                                  f[0], f[1], f[2], f[3], d[0], d[1], d[2], d[3]));
   return text;
 }
 

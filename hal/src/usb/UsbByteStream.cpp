@@ -230,15 +230,20 @@ class UsbLink : public std::enable_shared_from_this<UsbLink> {
   ~UsbLink() {
     if (in_) ::libusb_free_transfer(in_);
     if (out_) ::libusb_free_transfer(out_);
-    {
-      std::lock_guard lock(open_device_->mutex);
-      open_device_->device.reset();
+    // A destructor must not throw (it would terminate): if locking or posting
+    // fails (out of memory) the handle is left open rather than the process.
+    try {
+      {
+        std::lock_guard lock(open_device_->mutex);
+        open_device_->device.reset();
+      }
+      // Not from inside a libusb callback: release and close on the io_context.
+      asio::post(context_->io(), [context = context_, h = handle_, i = interface_] {
+        ::libusb_release_interface(h, i);
+        ::libusb_close(h);
+      });
+    } catch (...) {
     }
-    // Not from inside a libusb callback: release and close on the io_context.
-    asio::post(context_->io(), [context = context_, h = handle_, i = interface_] {
-      ::libusb_release_interface(h, i);
-      ::libusb_close(h);
-    });
   }
 
   void submit(bool is_in, std::span<std::uint8_t> buffer, ByteStream::Handler handler) {
@@ -266,6 +271,9 @@ class UsbLink : public std::enable_shared_from_this<UsbLink> {
         }
       }
     }
+    // ec is set only where `handler` was never moved or was moved back above;
+    // the check cannot see that correlation.
+    // NOLINTNEXTLINE(bugprone-use-after-move)
     if (ec) asio::post(context_->io(), [h = std::move(handler), ec] { h(ec, 0); });
   }
 

@@ -407,7 +407,7 @@ void SerialModule::handle_bootloader_command(const mercury::HostFrame& frame, st
   switch (static_cast<Opcode>(frame.opcode)) {
     case Opcode::version: respond(frame.opcode, 0, mercury::encode_version_data(version_)); return;
     case Opcode::get_current_program: {
-      const std::uint8_t program = static_cast<std::uint8_t>(mercury::RunningProgram::bootloader);
+      const auto program = static_cast<std::uint8_t>(mercury::RunningProgram::bootloader);
       respond(frame.opcode, 0, std::span<const std::uint8_t>(&program, 1));
       return;
     }
@@ -434,7 +434,7 @@ void SerialModule::handle_application_command(const mercury::HostFrame& frame,
   switch (static_cast<Opcode>(frame.opcode)) {
     case Opcode::version: respond(frame.opcode, 0, mercury::encode_version_data(version_)); return;
     case Opcode::get_current_program: {
-      const std::uint8_t program = static_cast<std::uint8_t>(mercury::RunningProgram::application);
+      const auto program = static_cast<std::uint8_t>(mercury::RunningProgram::application);
       respond(frame.opcode, 0, std::span<const std::uint8_t>(&program, 1));
       return;
     }

@@ -4,6 +4,7 @@
 // checks that nothing it had been told was stored is missing.
 #include <poll.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <catch2/catch.hpp>
@@ -46,6 +47,22 @@ TEST_CASE("journal: the file is WAL, synchronous=FULL, secure_delete, marked as 
   CHECK(raw.text("PRAGMA journal_mode") == "wal");
   CHECK(raw.integer("PRAGMA application_id") == kJournalApplicationId);
   CHECK(raw.integer("PRAGMA user_version") == kJournalSchemaVersion);
+}
+
+TEST_CASE("journal: a new journal (card numbers) is readable by its owner only") {
+  TempDir dir;
+  const mode_t old_umask = ::umask(0022);  // a permissive umask must not matter
+  LaneJournal j;
+  const auto ec = j.open(dir / "j.db");
+  ::umask(old_umask);
+  REQUIRE_FALSE(ec);
+  REQUIRE_FALSE(j.store(make_crossing("L1", 1)));
+  for (const char* name : {"j.db", "j.db-wal"}) {
+    struct stat st {};
+    REQUIRE(::stat((dir / name).c_str(), &st) == 0);
+    INFO(name);
+    CHECK((st.st_mode & 0777) == 0600);
+  }
 }
 
 TEST_CASE("journal: pending crossings come back oldest first, whole and per lane") {

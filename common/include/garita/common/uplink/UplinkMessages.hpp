@@ -27,7 +27,7 @@
 namespace garita::uplink {
 
 // Contract A: request bodies are at most 4 MiB.
-inline constexpr std::size_t kMaxBodyBytes = 4 * 1024 * 1024;
+inline constexpr std::size_t kMaxBodyBytes = std::size_t{4} * 1024 * 1024;
 // A batch carries 1..max_batch crossings; garitad announces max_batch in the
 // hello response (default kDefaultMaxBatch) and the codec never accepts
 // more than kMaxBatchLimit whatever is announced.
@@ -108,10 +108,10 @@ std::string encode(const ErrorBody& body);
 
 // Each decode leaves `out` in an unspecified state on failure and sets
 // `error` to one line naming the JSON path.
-std::error_code decode(std::string_view json, Hello& out, std::string& error);
-std::error_code decode(std::string_view json, HelloResponse& out, std::string& error);
-std::error_code decode(std::string_view json, CrossingBatch& out, std::string& error);
-std::error_code decode(std::string_view json, CrossingsResponse& out, std::string& error);
-std::error_code decode(std::string_view json, ErrorBody& out, std::string& error);
+std::error_code decode(std::string_view text, Hello& out, std::string& error);
+std::error_code decode(std::string_view text, HelloResponse& out, std::string& error);
+std::error_code decode(std::string_view text, CrossingBatch& out, std::string& error);
+std::error_code decode(std::string_view text, CrossingsResponse& out, std::string& error);
+std::error_code decode(std::string_view text, ErrorBody& out, std::string& error);
 
 }  // namespace garita::uplink

@@ -93,8 +93,8 @@ class ApiService final : public http::Handler {
 
  private:
   struct Call;
-  void handle(std::shared_ptr<Call> call);  // worker thread
-  bool authenticate(Call& call);            // worker thread; answers on failure
+  void handle(const std::shared_ptr<Call>& call);  // worker thread
+  bool authenticate(Call& call);                   // worker thread; answers on failure
   void serve_static(Call& call, Endpoint endpoint);
   void serve_health(Call& call);
   void serve_metrics(Call& call);

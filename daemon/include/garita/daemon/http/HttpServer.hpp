@@ -41,7 +41,7 @@ struct ListenerOptions {
   std::filesystem::path cert_file, key_file;  // server certificate chain + key (key 0600)
   std::filesystem::path client_ca_file;       // set => clients must present a cert from it
   bool tls13_only = false;                    // uplink: true
-  std::size_t max_header_bytes = 8 * 1024, max_body_bytes = 1 << 20;
+  std::size_t max_header_bytes = std::size_t{8} * 1024, max_body_bytes = 1 << 20;
   std::chrono::seconds idle_timeout{30}, request_timeout{10};
   std::size_t max_connections = 256, max_websockets = 32;
   std::size_t websocket_queue_messages = 256;  // per client; a slow client is dropped
@@ -106,6 +106,8 @@ class Handler {
                                 Response& /*refusal*/) {
     return false;
   }
+  // By value on purpose: a sink, overrides keep the client (the default ignores it).
+  // NOLINTNEXTLINE(performance-unnecessary-value-param)
   virtual void on_websocket_open(std::shared_ptr<WebSocketClient> /*client*/) {}
 };
 

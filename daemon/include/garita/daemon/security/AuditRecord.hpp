@@ -32,7 +32,7 @@ namespace garita::security {
 
 inline constexpr std::string_view kGenesisHash =
     "0000000000000000000000000000000000000000000000000000000000000000";
-inline constexpr std::size_t kMaxAuditTermsBytes = 16 * 1024;
+inline constexpr std::size_t kMaxAuditTermsBytes = std::size_t{16} * 1024;
 
 enum class AuditOutcome : std::uint8_t {
   ok,       // done; `records` says how many records it returned or changed
