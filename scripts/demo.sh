@@ -6,7 +6,12 @@
 # (garita-lane on a simulated Mercury serial module, forwarding over mutual
 # TLS), runs garitad against them with a generated config and a throwaway
 # test PKI, asks garitad's API what it stored (as an audited officer), stops
-# everything cleanly, and shows what was stored and where to look.
+# everything cleanly, and shows what was stored and where to look. Then the
+# weekly exchange with the partner agency: exports the week's crossings
+# (`garita batch export`), lets the simulated partner (`garita-sim partner`)
+# answer with exit records (10 % of travellers unknown to it, 3 records that
+# belong to nobody), imports the answer (`garita batch import`) and
+# reconciles the counts on the database.
 #   GARITA_DEMO_SECONDS  simulated arrivals (default 40)
 #   GARITA_DEMO_OUT      output folder (default build/demo)
 #   GARITA_DEMO_PRESET   build preset to run (default release; CI uses asan,
@@ -22,7 +27,7 @@ out=${GARITA_DEMO_OUT:-$repo/build/demo}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 rm -rf "$out"/*.db "$out"/*.db-* "$out"/ready* "$out"/*.log "$out"/truth*.csv "$out"/pki \
-  "$out"/*.token
+  "$out"/*.token "$out"/exchange
 
 sim_pid=""
 serial_pid=""
@@ -42,6 +47,8 @@ free_port() {
   echo "$p"
 }
 
+# The weekly exchange's period (ISO week, port time) when the run starts.
+period_start=$(TZ=America/Tijuana date +%G-W%V)
 echo
 echo "garita demo: 4 simulated lanes, ${seconds}s of travellers (seed 2026)"
 "$bin/simulators/garita-sim" llrp --lanes 4 --port 0 --ready-file "$out/ready" \
@@ -111,6 +118,13 @@ EOT
   printf 'cert_file = "%s"\nkey_file = "%s"\n' "$out/pki/server.pem" "$out/pki/server.key"
   printf '[security]\nsigning_key = "%s"\nsigning_cert = "%s"\n' \
     "$out/pki/signing.key" "$out/pki/signing.pem"
+  # The weekly exchange (docs/batch-format.md): the workstation signs with
+  # its key and encrypts to the partner; the partner's answers must be
+  # signed under the partner CA. Test PKI only.
+  printf '[exchange]\nkey_file = "%s"\ncert_file = "%s"\n' \
+    "$out/pki/signing.key" "$out/pki/signing.pem"
+  printf 'partner_certificate = "%s"\npartner_ca_file = "%s"\n' \
+    "$out/pki/partner.pem" "$out/pki/partner-ca.pem"
 } > "$out/garitad.toml"
 "$bin/daemon/garita" config check "$out/garitad.toml" | sed 's/^/  /'
 
@@ -163,6 +177,7 @@ echo "garitad's API: the lane board's crossings as the officer (this search is i
 kill -TERM "$daemon_pid"
 wait "$daemon_pid" || { echo "demo: garitad did not stop cleanly; see $out/garitad.log"; exit 1; }
 daemon_pid=""
+period_end=$(TZ=America/Tijuana date +%G-W%V)
 
 stored=$("$bin/daemon/garita" crossings --db "$out/crossings.db" --count)
 travellers=$(grep -vc '^#' "$out/truth.csv" || true)
@@ -186,3 +201,64 @@ echo "  lane controller: $out/garita-lane.log   config: $out/garita-lane.toml   
 echo "  audit log: $bin/daemon/garita audit list --config $out/garitad.toml"
 echo "  status page: start garitad again with $out/garitad.toml and open https://127.0.0.1:$api_port/"
 echo "    (CA $out/pki/ca.pem; a token: $bin/daemon/garita user token demo-officer --config $out/garitad.toml)"
+
+# The weekly exchange with the partner agency, on the crossings just stored
+# (garitad is stopped: the export and import work on the database directly).
+# Periods are ISO weeks in the port's time zone: the week the run started in
+# and, if the run crossed Monday 00:00 there, the week it ended in.
+exchange=$out/exchange
+mkdir -p "$exchange"
+periods=$period_start
+[ "$period_end" != "$period_start" ] && periods="$periods $period_end"
+answered=0; extra=0; in_error=0; exports=""
+for period in $periods; do
+  echo
+  echo "weekly exchange with the partner agency (simulated CBP), period $period:"
+  "$bin/daemon/garita" batch export --config "$out/garitad.toml" --period "$period" \
+    --to "$exchange" > "$out/export-$period.log" \
+    || { cat "$out/export-$period.log"; echo "demo: export failed"; exit 1; }
+  sed 's/^/  /' "$out/export-$period.log"
+  export_file=$(sed -n 's/^wrote \([^ ]*\.p7m\).*/\1/p' "$out/export-$period.log" | head -1)
+  [ -n "$export_file" ] || continue  # nothing of that week (said above)
+  exports="$exports $export_file"
+  "$bin/simulators/garita-sim" partner --in "$export_file" --out "$exchange" \
+    --key "$out/pki/partner.key" --cert "$out/pki/partner.pem" --ca "$out/pki/ca.pem" \
+    --recipient "$out/pki/signing.pem" --seed 2026 --extra 3 --miss-rate 0.1 \
+    > "$out/partner-$period.log" || { echo "demo: the partner simulator failed"; exit 1; }
+  sed 's/^/  /' "$out/partner-$period.log"
+  return_file=$(sed -n 's/^partner: wrote \([^ ]*\) .*/\1/p' "$out/partner-$period.log")
+  answered=$((answered + $(sed -n 's/.* answered=\([0-9]*\) .*/\1/p' "$out/partner-$period.log")))
+  extra=$((extra + $(sed -n 's/.* extra=\([0-9]*\)$/\1/p' "$out/partner-$period.log")))
+  "$bin/daemon/garita" batch import --config "$out/garitad.toml" "$return_file" \
+    > "$out/import-$period.log" || { cat "$out/import-$period.log"; echo "demo: import failed"; exit 1; }
+  sed 's/^/  /' "$out/import-$period.log"
+  in_error=$((in_error + $(sed -n 's/^ *received in error *\([0-9]*\).*/\1/p' "$out/import-$period.log")))
+  # The import asks for the file to be wiped: it holds records received in error.
+  rm -f "$return_file"
+done
+[ -n "$exports" ] || { echo "demo: the export wrote no batch"; exit 1; }
+
+# Reconciliation on the database itself.
+entry_records=$(sqlite3 "$out/crossings.db" 'select count(*) from entry_records')
+stamped=$(sqlite3 "$out/crossings.db" \
+  'select count(*) from crossings where exit_record_at_us is not null')
+unexported=$(sqlite3 "$out/crossings.db" \
+  "select count(*) from crossings where export_batch_id is null and direction <> 'counter_flow'")
+echo
+echo "reconciliation:"
+echo "  partner answered $answered exported crossings; $entry_records entry records stored," \
+  "$stamped crossings carry their exit record's date"
+echo "  $in_error of the partner's $extra extra records matched nothing exported:" \
+  "received in error, not stored"
+echo "  $unexported entry crossings left unexported; the returned files were deleted after" \
+  "import, as the import asks"
+if [ "$entry_records" != "$answered" ] || [ "$stamped" != "$answered" ] \
+  || [ "$in_error" != "$extra" ] || [ "$unexported" != 0 ]; then
+  echo "demo: the weekly exchange does not reconcile"; exit 1
+fi
+echo
+echo "look further (weekly exchange):"
+echo "  batches: $bin/daemon/garita batch list --config $out/garitad.toml"
+echo "  sqlite3 $out/crossings.db 'select source, batch_id, epc_hex, last_name, first_name, exit_port, entry_date, entry_time from entry_records'"
+echo "  sqlite3 $out/crossings.db 'select lane_id, sequence, export_batch_id, exit_record_at_us from crossings'"
+echo "  export batch(es):$exports"

@@ -21,6 +21,7 @@ PKGS=(
   libboost1.81-dev libboost-json1.81-dev
   libssl-dev libsqlite3-dev sqlite3 libusb-1.0-0-dev libsystemd-dev
   libcli11-dev libtomlplusplus-dev
+  libhowardhinnant-date-dev tzdata  # port-local time for the partner exchange (date/tz.h)
   catch2 libbenchmark-dev
   clang clang-tidy clang-format libclang-rt-14-dev
   openssl tshark

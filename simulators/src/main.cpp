@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "LlrpCommand.hpp"
+#include "PartnerCommand.hpp"
 #include "SerialCommand.hpp"
 
 #ifndef GARITA_VERSION
@@ -18,7 +19,8 @@ constexpr int kExitBadInput = 2;
 int run(int argc, char** argv) {
   using namespace garita::sim::cli;
   CLI::App app{
-      "garita-sim: simulated readers for testing garita without hardware (see docs/simulators.md)"};
+      "garita-sim: simulated readers and partner agency for testing garita without hardware (see "
+      "docs/simulators.md)"};
   app.set_version_flag("--version", GARITA_VERSION);
   app.require_subcommand(1);
 
@@ -26,6 +28,8 @@ int run(int argc, char** argv) {
   auto* llrp = add_llrp_command(app, llrp_args);
   SerialCommandArgs serial_args;
   auto* serial = add_serial_command(app, serial_args);
+  PartnerCommandArgs partner_args;
+  auto* partner = add_partner_command(app, partner_args);
 
   try {
     app.parse(argc, argv);
@@ -43,6 +47,7 @@ int run(int argc, char** argv) {
 
   if (*llrp) return run_llrp_command(llrp_args, std::cout, std::cerr);
   if (*serial) return run_serial_command(serial_args, std::cout, std::cerr);
+  if (*partner) return run_partner_command(partner_args, std::cout, std::cerr);
   return kExitBadInput;
 }
 

@@ -9,7 +9,9 @@ namespace garita::test::api {
 
 using namespace std::chrono_literals;
 
-ApiSite::ApiSite(const ScratchDir& dir, unsigned lanes, unsigned rate) : dir_(dir) {
+ApiSite::ApiSite(const ScratchDir& dir, unsigned lanes, unsigned rate,
+                 const std::string& extra_config)
+    : dir_(dir) {
   const fs::path pki = dir / "pki";
   const std::string command = "sh '" + std::string(GARITA_SOURCE_DIR) + "/scripts/test-pki.sh' '" +
                               pki.string() + "' >/dev/null";
@@ -22,7 +24,7 @@ ApiSite::ApiSite(const ScratchDir& dir, unsigned lanes, unsigned rate) : dir_(di
   const std::string extra =
       "[lane_defaults]\ngap_s = 0.5\n[api]\naddress = \"127.0.0.1\"\nport = " +
       std::to_string(api_port_) + "\ncert_file = \"" + (pki / "server.pem").string() +
-      "\"\nkey_file = \"" + (pki / "server.key").string() + "\"\n";
+      "\"\nkey_file = \"" + (pki / "server.key").string() + "\"\n" + extra_config;
   config_ = gd::write_config(dir, sim_->ports(), dir / "crossings.db", extra);
   daemon_ = std::make_unique<gd::Garitad>(dir, config_);
   if (!daemon_->wait_started(30s)) {

@@ -21,8 +21,10 @@ std::string token_in(const std::string& output);
 
 class ApiSite {
  public:
-  // `lanes` simulated lanes at `rate` travellers/min each.
-  ApiSite(const ScratchDir& dir, unsigned lanes = 2, unsigned rate = 60);
+  // `lanes` simulated lanes at `rate` travellers/min each; `extra_config`
+  // TOML tables appended to the configuration (e.g. [exchange]).
+  ApiSite(const ScratchDir& dir, unsigned lanes = 2, unsigned rate = 60,
+          const std::string& extra_config = "");
   ~ApiSite();
 
   // `garita user add NAME --role ROLE`: the token it printed (once).

@@ -10,6 +10,7 @@
 #include <random>
 #include <sstream>
 
+#include "BatchTestPki.hpp"
 #include "ProcessRunner.hpp"
 #include "garita/daemon/batch/BatchEnvelope.hpp"
 #include "garita/daemon/batch/BatchErrc.hpp"
@@ -20,16 +21,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string shell_quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'')
-      out += "'\\''";
-    else
-      out += c;
-  }
-  return out + "'";
-}
+using garita::test::shell_quote;
 
 garita::test::ProcessResult sh(const std::string& command) {
   return garita::test::run_process({"/bin/sh", "-c", command}, std::chrono::seconds(60));
@@ -49,48 +41,18 @@ void write_all(const fs::path& p, const std::string& bytes) {
 
 // One PKI per test run: the workstation (ca/signing), the partner
 // (partner-ca/partner), a rogue signer (wrong-ca/wrong-L1), RSA certificates.
-class Pki {
+// The shared test PKI plus RSA 2048 certificates (fast to make): the
+// partner's (under partner-ca) and ours (under ca).
+class Pki : public garita::test::BatchTestPki {
  public:
   Pki() {
-    std::random_device rd;
-    dir_ = fs::temp_directory_path() / ("garita-batch-pki-" + std::to_string(rd()));
-    const auto r = sh(shell_quote(GARITA_SOURCE_DIR "/scripts/test-pki.sh") + " " +
-                      shell_quote(dir_.string()));
-    INFO(r.err);
-    REQUIRE(r.exit_code == 0);
-    // RSA 2048 certificates (fast to make): the partner's (under partner-ca) and ours (under ca).
-    const std::string d = shell_quote(dir_.string());
+    const std::string d = shell_quote((*this / "").string());
     const auto rsa = sh("cd " + d + " && umask 077 && " + rsa_cert("partner-rsa", "partner-ca") +
                         " && " + rsa_cert("signing-rsa", "ca") + " && chmod 644 *.pem");
     INFO(rsa.err);
     REQUIRE(rsa.exit_code == 0);
   }
-  ~Pki() {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-  fs::path operator/(const std::string& name) const { return dir_ / name; }
-  std::string q(const std::string& name) const { return shell_quote((dir_ / name).string()); }
-
-  BatchKeyPair pair(const std::string& name) const {
-    BatchKeyPair p;
-    std::string error;
-    INFO(error);
-    REQUIRE_FALSE(BatchKeyPair::load(dir_ / (name + ".key"), dir_ / (name + ".pem"), p, error));
-    return p;
-  }
-  BatchCertificate cert(const std::string& name) const {
-    BatchCertificate c;
-    std::string error;
-    REQUIRE_FALSE(BatchCertificate::load(dir_ / (name + ".pem"), c, error));
-    return c;
-  }
-  BatchTrustStore store(const std::string& name) const {
-    BatchTrustStore s;
-    std::string error;
-    REQUIRE_FALSE(BatchTrustStore::load(dir_ / (name + ".pem"), s, error));
-    return s;
-  }
+  std::string q(const std::string& name) const { return shell_quote((*this / name).string()); }
 
  private:
   static std::string rsa_cert(const std::string& name, const std::string& ca) {
@@ -102,7 +64,6 @@ class Pki {
            ".ext -out " + name + ".pem 2>/dev/null && rm -f " + name + ".csr " + name + ".ext " +
            ca + ".srl";
   }
-  fs::path dir_;
 };
 
 const Pki& pki() {

@@ -71,3 +71,29 @@ TEST_CASE("config check of a missing file says so") {
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("/nonexistent/garitad.toml: cannot open") != std::string::npos);
 }
+
+TEST_CASE("config check shows the partner exchange settings") {
+  TempDir dir;
+  const auto file = dir.path / "garitad.toml";
+  std::ofstream(file) << config_text(dir.path, "llrp://127.0.0.1")
+                      << "[exchange]\nkey_file = \"keys/exchange.key\"\n"
+                         "cert_file = \"keys/exchange.pem\"\npartner_certificate = "
+                         "\"keys/partner.pem\"\npartner_ca_file = \"keys/partner-ca.pem\"\n"
+                         "partner_signers = [\""
+                      << std::string(64, 'A') << "\"]\n";
+  auto r = check(file);
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("exchange: sender INM-SYS, key " + (dir.path / "keys/exchange.key").string()) !=
+        std::string::npos);
+  CHECK(r.out.find("exchange: exports encrypted to " + (dir.path / "keys/partner.pem").string() +
+                   "; returns from sender CBP signed under " +
+                   (dir.path / "keys/partner-ca.pem").string() +
+                   " by 1 listed signer certificate(s)") != std::string::npos);
+  // A typo is refused with its line.
+  std::ofstream(file, std::ios::app) << "exprot_dir = \"/media\"\n";
+  r = check(file);
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("exchange.exprot_dir: unknown key 'exprot_dir' (did you mean 'export_dir'?)") !=
+        std::string::npos);
+}

@@ -1,6 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include <cctype>
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include "garita/common/Errc.hpp"
 #include "garita/common/config/SiteConfig.hpp"
@@ -224,4 +227,90 @@ TEST_CASE("an error message is always one printable line") {
       error_of(std::string("\"a\\tb\" = 1\n") + kMinimal, Errc::config_unknown_key);
   CHECK(k.find('\t') == std::string::npos);
   CHECK(k.find("a\\tb") != std::string::npos);
+}
+
+// [exchange] (docs/operations.md "Weekly exchange"): the weekly partner exchange.
+namespace {
+constexpr const char* kExchange = R"(
+[exchange]
+key_file = "keys/exchange.key"
+cert_file = "keys/exchange.pem"
+partner_certificate = "/etc/garita/keys/partner.pem"
+partner_ca_file = "keys/partner-ca.pem"
+)";
+}  // namespace
+
+TEST_CASE("[exchange] is optional and its paths resolve like the other sections") {
+  SiteConfig plain;
+  std::string error;
+  REQUIRE_FALSE(parse_site_config(kMinimal, kSource, plain, error));
+  CHECK_FALSE(plain.exchange.enabled);
+
+  SiteConfig c;
+  REQUIRE_FALSE(parse_site_config(with(kExchange), kSource, c, error));
+  INFO(error);
+  CHECK(c.exchange.enabled);
+  CHECK(c.exchange.key_file == "/etc/garita/keys/exchange.key");
+  CHECK(c.exchange.cert_file == "/etc/garita/keys/exchange.pem");
+  CHECK(c.exchange.partner_certificate == "/etc/garita/keys/partner.pem");
+  CHECK(c.exchange.partner_ca_file == "/etc/garita/keys/partner-ca.pem");
+  CHECK(c.exchange.sender_id == "INM-SYS");  // default: "INM-" + port code
+  CHECK(c.exchange.partner_sender_id == "CBP");
+  CHECK(c.exchange.partner_signers.empty());
+  CHECK(c.exchange.export_dir.empty());
+
+  const std::string fp = "2A80FB56747D5FBA8956C7401D0C7C64B255491C3474B589C5A86BCDD5F1F72B";
+  std::string colons;  // the form `openssl x509 -fingerprint` prints, lower case
+  for (std::size_t i = 0; i < fp.size(); i += 2) {
+    if (i > 0) colons += ':';
+    colons += static_cast<char>(std::tolower(fp[i]));
+    colons += static_cast<char>(std::tolower(fp[i + 1]));
+  }
+  SiteConfig full;
+  REQUIRE_FALSE(
+      parse_site_config(with(std::string(kExchange) +
+                             "sender_id = \"INM-SYS.WS_1\"\npartner_sender_id = \"CBP-SD\"\n" +
+                             "partner_signers = [\"" + fp + "\", \"" + colons + "\"]\n" +
+                             "export_dir = \"/media/garita-exchange\"\n"),
+                        kSource, full, error));
+  CHECK(full.exchange.sender_id == "INM-SYS.WS_1");
+  CHECK(full.exchange.partner_sender_id == "CBP-SD");
+  CHECK(full.exchange.partner_signers == std::vector<std::string>{fp, fp});
+  CHECK(full.exchange.export_dir == "/media/garita-exchange");
+}
+
+TEST_CASE("[exchange] errors name the key") {
+  CHECK(error_of(with(std::string(kExchange) + "parter_ca_file = \"x.pem\"\n"),
+                 Errc::config_unknown_key) ==
+        "/etc/garita/garitad.toml:24: exchange.parter_ca_file: unknown key 'parter_ca_file' (did "
+        "you mean 'partner_ca_file'?)");
+  CHECK(error_of(with(std::string(kExchange) + "partner_signers = [\"ABCD\"]\n"),
+                 Errc::config_bad_value)
+            .find("exchange.partner_signers[1]: 'ABCD' is not a SHA-256 certificate fingerprint") !=
+        std::string::npos);
+  CHECK(error_of(with(std::string(kExchange) + "partner_signers = [\"" + std::string(63, 'A') +
+                      "G\"]\n"),
+                 Errc::config_bad_value)
+            .find("partner_signers[1]") != std::string::npos);
+  CHECK(error_of(with(std::string(kExchange) + "partner_signers = [42]\n"), Errc::config_wrong_type)
+            .find("exchange.partner_signers[1]: must be a string, not an integer") !=
+        std::string::npos);
+  CHECK(error_of(with(std::string(kExchange) + "partner_signers = \"ABCD\"\n"),
+                 Errc::config_wrong_type)
+            .find("exchange.partner_signers: must be an array") != std::string::npos);
+  CHECK(error_of(with(std::string(kExchange) + "sender_id = \"INM SYS\"\n"), Errc::config_bad_value)
+            .find("exchange.sender_id: 'INM SYS' must be 1 to 64 letters") != std::string::npos);
+  CHECK(error_of(with(std::string(kExchange) + "sender_id = \"" + std::string(65, 'A') + "\"\n"),
+                 Errc::config_bad_value)
+            .find("exchange.sender_id") != std::string::npos);
+  for (const char* key : {"key_file", "cert_file", "partner_certificate", "partner_ca_file"}) {
+    INFO(key);
+    std::string text = kExchange;
+    const auto at = text.find(std::string(key) + " = ");
+    REQUIRE(at != std::string::npos);
+    text.erase(at, text.find('\n', at) + 1 - at);
+    CHECK(error_of(with(text), Errc::config_missing_key)
+              .find(std::string("exchange.") + key + ": missing required key") !=
+          std::string::npos);
+  }
 }

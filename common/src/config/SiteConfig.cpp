@@ -38,6 +38,17 @@ bool is_port_code(std::string_view code) {
   return true;
 }
 
+// Batch manifests' sender_id (docs/batch-format.md §3.1): [A-Za-z0-9._-]{1,64}.
+bool is_sender_id(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id) {
+    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                    c == '.' || c == '_' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
 // IANA zone names are checked against the system's tz database when it is
 // installed (Debian's tzdata); the daemon needs it to print local times.
 bool is_known_time_zone(std::string_view name) {
@@ -58,7 +69,8 @@ class SiteParser {
 
   std::error_code parse() {
     if (auto ec = root_.only_keys({"site", "database", "issuers_file", "issuer", "reader", "lane",
-                                   "lane_defaults", "security", "uplink", "api", "retention"})) {
+                                   "lane_defaults", "security", "uplink", "api", "retention",
+                                   "exchange"})) {
       return ec;
     }
     if (auto ec = parse_site()) return ec;
@@ -70,7 +82,8 @@ class SiteParser {
     if (auto ec = parse_security()) return ec;
     if (auto ec = parse_retention()) return ec;
     if (auto ec = parse_uplink()) return ec;
-    return parse_api();
+    if (auto ec = parse_api()) return ec;
+    return parse_exchange();
   }
 
  private:
@@ -502,6 +515,94 @@ class SiteParser {
       return r.fail(Errc::config_bad_value, "port",
                     "[api] and [uplink] need different ports (both are " +
                         std::to_string(out_.api.port) + ")");
+    }
+    return {};
+  }
+
+  // [exchange] (docs/operations.md "Weekly exchange", docs/batch-format.md):
+  // the weekly partner exchange. Optional; when present the workstation key,
+  // its certificate, the partner's certificate and the partner CA are
+  // required, since an exchange without any of them cannot run.
+  std::error_code parse_exchange() {
+    const toml::table* t = nullptr;
+    if (auto ec = root_.optional_table("exchange", t)) return ec;
+    if (t == nullptr) return {};
+    TomlTableReader r(*t, "exchange", errors_);
+    if (auto ec = r.only_keys({"sender_id", "key_file", "cert_file", "partner_certificate",
+                               "partner_ca_file", "partner_sender_id", "partner_signers",
+                               "export_dir"})) {
+      return ec;
+    }
+    ExchangeSettings& x = out_.exchange;
+    x.enabled = true;
+    for (auto [key, field, hint] :
+         {std::tuple{"key_file", &x.key_file,
+                     "the workstation's exchange key (PEM, mode 0600), e.g. "
+                     "\"keys/exchange.key\""},
+          std::tuple{"cert_file", &x.cert_file,
+                     "its certificate (PEM): the partner encrypts returned batches to it"},
+          std::tuple{"partner_certificate", &x.partner_certificate,
+                     "the partner's certificate (PEM): exports are encrypted to it"},
+          std::tuple{"partner_ca_file", &x.partner_ca_file,
+                     "the partner's CA (PEM): returned batches must be signed under it"}}) {
+      std::string value;
+      if (auto ec = r.required_string(key, value, hint)) return ec;
+      *field = resolve(value);
+    }
+    std::string export_dir;
+    if (auto ec = r.optional_string("export_dir", export_dir)) return ec;
+    if (!export_dir.empty()) x.export_dir = resolve(export_dir);
+    // Manifest sender ids (docs/batch-format.md §3.1).
+    x.sender_id = "INM-" + out_.port_code;
+    if (auto ec = r.optional_string("sender_id", x.sender_id)) return ec;
+    if (auto ec = r.optional_string("partner_sender_id", x.partner_sender_id)) return ec;
+    for (auto [key, value] : {std::pair{"sender_id", &x.sender_id},
+                              std::pair{"partner_sender_id", &x.partner_sender_id}}) {
+      if (!is_sender_id(*value)) {
+        return r.fail(Errc::config_bad_value, key,
+                      in_quotes(*value) + " must be 1 to 64 letters, digits, '.', '_' or '-'");
+      }
+    }
+    return parse_signer_fingerprints(r, x.partner_signers);
+  }
+
+  // partner_signers = ["AB12...", ...]: SHA-256 fingerprints of the partner
+  // certificates allowed to sign returned batches. Accepts either case and
+  // the colon-separated form `openssl x509 -fingerprint -sha256` prints;
+  // stored as 64 upper-case hex digits (what BatchEnvelope compares).
+  std::error_code parse_signer_fingerprints(TomlTableReader& r, std::vector<std::string>& out) {
+    const toml::node* node = r.table().get("partner_signers");
+    if (node == nullptr) return {};
+    const toml::array* list = node->as_array();
+    if (list == nullptr) {
+      return r.fail(
+          Errc::config_wrong_type, "partner_signers",
+          std::string("must be an array of strings, not ") + std::string(type_phrase(*node)));
+    }
+    for (std::size_t i = 0; i < list->size(); ++i) {
+      const toml::node& item = *list->get(i);
+      const std::string label = "partner_signers[" + std::to_string(i + 1) + "]";
+      const auto* text = item.as_string();
+      if (text == nullptr) {
+        return errors_.fail(Errc::config_wrong_type, line_of(item), r.label_for(label),
+                            std::string("must be a string, not ") + std::string(type_phrase(item)));
+      }
+      std::string hex;
+      bool ok = true;
+      for (char c : text->get()) {
+        if (c == ':') continue;
+        const bool digit =
+            (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f');
+        ok = ok && digit;
+        hex += static_cast<char>(c >= 'a' && c <= 'f' ? c - 'a' + 'A' : c);
+      }
+      if (!ok || hex.size() != 64) {
+        return errors_.fail(Errc::config_bad_value, line_of(item), r.label_for(label),
+                            in_quotes(text->get()) +
+                                " is not a SHA-256 certificate fingerprint (64 hex digits; "
+                                "`openssl x509 -noout -fingerprint -sha256 -in partner.pem`)");
+      }
+      out.push_back(std::move(hex));
     }
     return {};
   }

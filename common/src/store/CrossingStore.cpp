@@ -1268,6 +1268,8 @@ std::string_view to_string(RetainedTable table) noexcept {
     case RetainedTable::crossings: return "crossings";
     case RetainedTable::crossing_conflicts: return "crossing_conflicts";
     case RetainedTable::tag_reads: return "tag_reads";
+    case RetainedTable::entry_records: return "entry_records";
+    case RetainedTable::officer_records: return "officer_records";
   }
   return "crossings";
 }
@@ -1295,6 +1297,14 @@ RetentionSql retention_sql(RetainedTable table) noexcept {
     case RetainedTable::crossing_conflicts:
       return {"crossing_conflicts", "first_seen_utc_us", "(first_seen_utc_us < ?1)"};
     case RetainedTable::tag_reads: return {"tag_reads", "host_utc_us", "(host_utc_us < ?1)"};
+    // The exchange's tables go by the traveller's entry time: entry records
+    // 35 years after it (issue 7), officer records after
+    // [retention] officer_records_days whether exported or not (kept simple:
+    // the schedule is far longer than a weekly export cycle).
+    case RetainedTable::entry_records:
+      return {"entry_records", "entry_utc_us", "(entry_utc_us < ?1)"};
+    case RetainedTable::officer_records:
+      return {"officer_records", "entry_utc_us", "(entry_utc_us < ?1)"};
   }
   return {"crossings", "first_seen_utc_us", "(first_seen_utc_us < ?1)"};
 }
@@ -1317,6 +1327,13 @@ std::vector<std::string> retention_passes(RetainedTable table) {
           "ORDER BY first_seen_utc_us LIMIT ?4"};
     case RetainedTable::tag_reads:
       return {"SELECT id FROM tag_reads WHERE host_utc_us < ?1 ORDER BY host_utc_us LIMIT ?4"};
+    case RetainedTable::entry_records:
+      return {
+          "SELECT id FROM entry_records WHERE entry_utc_us < ?1 ORDER BY entry_utc_us LIMIT ?4"};
+    case RetainedTable::officer_records:
+      return {
+          "SELECT id FROM officer_records WHERE entry_utc_us < ?1 ORDER BY entry_utc_us "
+          "LIMIT ?4"};
   }
   return {};
 }
@@ -1387,8 +1404,12 @@ std::error_code CrossingStore::purge_retained(RetainedTable table, const Retenti
       removed = 0;
       return ec;
     };
-    const bool has_lane = table != RetainedTable::tag_reads;
-    const char* epc_col = "epc_hex";            // every table keeps the EPC's hex
+    // Crossings and conflicts hold a lane's sequences (the floor keeps them);
+    // every table but officer_records keeps an EPC's hex (an entry record's
+    // is empty when the partner matched an officer record).
+    const bool has_lane =
+        table == RetainedTable::crossings || table == RetainedTable::crossing_conflicts;
+    const char* epc_col = table == RetainedTable::officer_records ? "''" : "epc_hex";
     std::map<std::string, std::int64_t> floor;  // lane -> highest sequence deleted
     for (const std::string& pass : retention_passes(table)) {
       if (removed >= max_rows) break;
@@ -1403,7 +1424,9 @@ std::error_code CrossingStore::purge_retained(RetainedTable table, const Retenti
       int rc = 0;
       while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
         ++removed;
-        if (purged_epc_hex != nullptr) purged_epc_hex->emplace_back(column_text(s.get(), 0));
+        if (purged_epc_hex != nullptr && !column_text(s.get(), 0).empty()) {
+          purged_epc_hex->emplace_back(column_text(s.get(), 0));
+        }
         if (has_lane) {
           auto& top = floor[std::string(column_text(s.get(), 1))];
           top = std::max<std::int64_t>(top, sqlite3_column_int64(s.get(), 2));
@@ -1457,8 +1480,14 @@ std::error_code CrossingStore::drop_held_epcs(std::vector<std::string>& epc_hex)
     int rc = 0;
     while ((rc = sqlite3_step(all.get())) == SQLITE_ROW) held.emplace(column_text(all.get(), 0));
     if (rc != SQLITE_DONE) return done(d.fail_rc(rc, "looking up EPCs"));
+    // Crossings and entry records by their EPC indexes (entry records are
+    // kept 35 years and may outlive the crossing they matched: their EPC is
+    // rightly still in the file).
     Stmt one;
-    if (auto ec = d.prepare(one, "SELECT 1 FROM crossings WHERE epc_hex = ?1 LIMIT 1", false)) {
+    if (auto ec = d.prepare(one,
+                            "SELECT 1 FROM crossings WHERE epc_hex = ?1 UNION ALL "
+                            "SELECT 1 FROM entry_records WHERE epc_hex = ?1 LIMIT 1",
+                            false)) {
       return done(ec);
     }
     std::vector<std::string> gone;
@@ -1508,6 +1537,8 @@ std::error_code CrossingStore::set_max_size(std::uint64_t bytes) noexcept {
   if (!is_open()) return make_error_code(Errc::not_open);
   return guarded(impl_.get(), [&]() -> std::error_code { return impl_->set_max_size(bytes); });
 }
+
+sqlite3* CrossingStore::native_handle() const noexcept { return impl_ ? impl_->db : nullptr; }
 
 std::error_code CrossingStore::pragma(std::string_view name, std::string& value) noexcept {
   value.clear();

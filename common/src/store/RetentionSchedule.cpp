@@ -55,8 +55,9 @@ std::string record_class_names() {
   return out;
 }
 
-bool is_reserved(RecordClass c) noexcept {
-  return c == RecordClass::entry_records || c == RecordClass::officer_records;
+bool is_reserved(RecordClass) noexcept {
+  // entry_records and officer_records have their tables since schema v4.
+  return false;
 }
 
 std::optional<RetainedTable> table_of(RecordClass c) noexcept {
@@ -64,8 +65,11 @@ std::optional<RetainedTable> table_of(RecordClass c) noexcept {
     case RecordClass::crossings: return RetainedTable::crossings;
     case RecordClass::raw_reads: return RetainedTable::tag_reads;
     case RecordClass::conflicts: return RetainedTable::crossing_conflicts;
-    default: return std::nullopt;
+    case RecordClass::entry_records: return RetainedTable::entry_records;
+    case RecordClass::officer_records: return RetainedTable::officer_records;
+    case RecordClass::audit: return std::nullopt;
   }
+  return std::nullopt;
 }
 
 std::error_code validate(const RetentionSchedule& s, std::string& why) {

@@ -120,10 +120,103 @@ CREATE TABLE lane_sequence_floor (
 ) STRICT, WITHOUT ROWID;
 )sql";
 
+// v4: the weekly exchange with the partner agency (docs/batch-format.md,
+// docs/data-formats.md "Exchange tables"). Which batch carried a crossing
+// and the port's UTC offset written for it (so the returned local date and
+// time match exactly what was sent, whatever tzdata says later); the batch
+// ledger (export and return batches: the replay check is its primary key);
+// entry records an officer typed in (phase two); and the entry records kept
+// from the partner's returned exit records, tagged with source and batch.
+// An entry record does not reference the crossing row: crossings are purged
+// days after their exit record came back, entry records stay 35 years.
+constexpr std::string_view kV4 = R"sql(
+ALTER TABLE crossings ADD COLUMN export_batch_id TEXT;
+ALTER TABLE crossings ADD COLUMN export_utc_offset_min INTEGER;
+CREATE INDEX crossings_unexported_by_time ON crossings (first_seen_utc_us)
+  WHERE export_batch_id IS NULL;
+CREATE INDEX crossings_by_export_batch ON crossings (export_batch_id)
+  WHERE export_batch_id IS NOT NULL;
+CREATE TABLE exchange_batches (
+  batch_id TEXT PRIMARY KEY CHECK (length(batch_id) = 36),
+  direction TEXT NOT NULL CHECK (direction IN ('export', 'return')),
+  period TEXT NOT NULL CHECK (length(period) = 8),
+  created_at_utc INTEGER NOT NULL,
+  recorded_at_us INTEGER NOT NULL,
+  sender_id TEXT NOT NULL,
+  sender_certificate_sha256 TEXT NOT NULL,
+  recipient_certificate_sha256 TEXT NOT NULL,
+  record_count INTEGER NOT NULL CHECK (record_count >= 0),
+  records_sha256 TEXT NOT NULL,
+  operator TEXT NOT NULL,
+  rfid_records INTEGER NOT NULL DEFAULT 0,
+  officer_records INTEGER NOT NULL DEFAULT 0,
+  matched INTEGER NOT NULL DEFAULT 0,
+  received_in_error INTEGER NOT NULL DEFAULT 0,
+  duplicates INTEGER NOT NULL DEFAULT 0,
+  file_sha256 TEXT,
+  written_to TEXT,
+  written_at_us INTEGER
+) STRICT, WITHOUT ROWID;
+CREATE INDEX exchange_batches_by_period ON exchange_batches (period, direction);
+CREATE TABLE officer_records (
+  id INTEGER PRIMARY KEY,
+  entered_at_us INTEGER NOT NULL,
+  entered_by TEXT NOT NULL CHECK (length(entered_by) BETWEEN 1 AND 64),
+  last_name TEXT NOT NULL,
+  first_name TEXT NOT NULL,
+  middle_name TEXT NOT NULL,
+  birth_date TEXT NOT NULL,
+  nationality TEXT NOT NULL,
+  gender TEXT NOT NULL,
+  document_type TEXT NOT NULL,
+  document_number TEXT NOT NULL,
+  document_country TEXT NOT NULL,
+  port TEXT NOT NULL,
+  entry_utc_us INTEGER NOT NULL,
+  entry_utc_offset_min INTEGER NOT NULL CHECK (entry_utc_offset_min BETWEEN -840 AND 840),
+  export_batch_id TEXT,
+  exported_at_us INTEGER,
+  exit_record_at_us INTEGER
+) STRICT;
+CREATE INDEX officer_records_by_time ON officer_records (entry_utc_us);
+CREATE INDEX officer_records_by_document ON officer_records (document_number, entry_utc_us);
+CREATE TABLE entry_records (
+  id INTEGER PRIMARY KEY,
+  source TEXT NOT NULL CHECK (source IN ('CBP')),
+  batch_id TEXT NOT NULL REFERENCES exchange_batches (batch_id),
+  matched_kind TEXT NOT NULL CHECK (matched_kind IN ('crossing', 'officer')),
+  crossing_lane_id TEXT,
+  crossing_sequence INTEGER,
+  officer_record_id INTEGER,
+  epc_hex TEXT NOT NULL,
+  first_name TEXT NOT NULL,
+  last_name TEXT NOT NULL,
+  middle_name TEXT NOT NULL,
+  birth_date TEXT NOT NULL,
+  nationality TEXT NOT NULL,
+  gender TEXT NOT NULL,
+  document_type TEXT NOT NULL,
+  document_number TEXT NOT NULL,
+  document_country TEXT NOT NULL,
+  exit_port TEXT NOT NULL,
+  entry_date TEXT NOT NULL,
+  entry_time TEXT NOT NULL,
+  entry_utc_us INTEGER NOT NULL,
+  port TEXT NOT NULL,
+  imported_at_us INTEGER NOT NULL,
+  UNIQUE (crossing_lane_id, crossing_sequence),
+  UNIQUE (officer_record_id)
+) STRICT;
+CREATE INDEX entry_records_by_time ON entry_records (entry_utc_us);
+CREATE INDEX entry_records_by_document ON entry_records (document_number, entry_utc_us);
+CREATE INDEX entry_records_by_epc ON entry_records (epc_hex, entry_utc_us);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "crossings table and its indexes", kV1},
     {2, "crossing_conflicts table; tag_reads diagnostic capture table", kV2},
     {3, "retention: export/exit-record columns, purged lanes' sequence floor", kV3},
+    {4, "weekly exchange: batch ledger, officer and entry records, export columns", kV4},
 };
 
 static_assert(std::size(kMigrations) == static_cast<std::size_t>(kSchemaVersion),

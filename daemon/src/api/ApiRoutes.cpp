@@ -17,16 +17,26 @@ std::string_view to_string(Endpoint endpoint) noexcept {
     case Endpoint::audit: return "audit";
     case Endpoint::batches: return "batches";
     case Endpoint::retention: return "retention";
+    case Endpoint::batch: return "batch";
+    case Endpoint::batch_export: return "batch_export";
+    case Endpoint::entry_records: return "entry_records";
+    case Endpoint::entry_record: return "entry_record";
   }
   return "unknown";
 }
 
 namespace {
 
-bool starts_with_segment(std::string_view path, std::string_view prefix) {
-  // "/v1/batches" matches "/v1/batches" and "/v1/batches/2026-W47", not "/v1/batchesX".
-  if (!path.starts_with(prefix)) return false;
-  return path.size() == prefix.size() || path[prefix.size()] == '/';
+constexpr std::string_view kBatchesPrefix = "/v1/batches/";
+constexpr std::string_view kEntryRecordsPrefix = "/v1/entry-records/";
+
+// "/v1/batches/abc" under "/v1/batches/": "abc"; empty when the rest is
+// empty or has another '/' (no deeper paths).
+std::string_view one_segment_after(std::string_view path, std::string_view prefix) {
+  if (!path.starts_with(prefix)) return {};
+  const std::string_view rest = path.substr(prefix.size());
+  if (rest.empty() || rest.find('/') != std::string_view::npos) return {};
+  return rest;
 }
 
 Route get_only(std::string_view method, Endpoint e) {
@@ -51,16 +61,31 @@ Route route(std::string_view method, std::string_view path) noexcept {
     return {RouteResult::method_not_allowed, Endpoint::live_ticket, "POST"};
   }
   if (path == "/v1/audit") return get_only(method, Endpoint::audit);
-  // Issue 7 will add GET (list) and POST (export/import, purge) under these.
-  if (starts_with_segment(path, "/v1/batches")) {
-    if (method == "GET" || method == "POST") return {RouteResult::found, Endpoint::batches, ""};
+  if (path == "/v1/batches") {
+    if (method == "GET") return {RouteResult::found, Endpoint::batches, "GET, POST"};
+    if (method == "POST") return {RouteResult::found, Endpoint::batch_export, "GET, POST"};
     return {RouteResult::method_not_allowed, Endpoint::batches, "GET, POST"};
   }
-  if (starts_with_segment(path, "/v1/retention")) {
-    if (method == "GET" || method == "POST") return {RouteResult::found, Endpoint::retention, ""};
-    return {RouteResult::method_not_allowed, Endpoint::retention, "GET, POST"};
+  if (!one_segment_after(path, kBatchesPrefix).empty()) return get_only(method, Endpoint::batch);
+  if (path == "/v1/entry-records") {
+    if (method == "POST") return {RouteResult::found, Endpoint::entry_records, "POST"};
+    return {RouteResult::method_not_allowed, Endpoint::entry_records, "POST"};
   }
+  if (!one_segment_after(path, kEntryRecordsPrefix).empty()) {
+    return get_only(method, Endpoint::entry_record);
+  }
+  // A dry run only: purging stays `garita purge` and garitad's daily job
+  // (docs/operations.md "Retention"), so POST is 405 with Allow: GET.
+  if (path == "/v1/retention") return get_only(method, Endpoint::retention);
   return {};
+}
+
+std::string_view path_id(Endpoint endpoint, std::string_view path) noexcept {
+  switch (endpoint) {
+    case Endpoint::batch: return one_segment_after(path, kBatchesPrefix);
+    case Endpoint::entry_record: return one_segment_after(path, kEntryRecordsPrefix);
+    default: return {};
+  }
 }
 
 bool needs_token(Endpoint endpoint) noexcept {
@@ -87,7 +112,11 @@ std::optional<security::Permission> required_permission(Endpoint endpoint) noexc
     case Endpoint::live_ticket: return Permission::live_feed;
     case Endpoint::audit: return Permission::read_audit;
     case Endpoint::batches:
-    case Endpoint::retention: return Permission::manage_batches;
+    case Endpoint::batch:
+    case Endpoint::retention:
+    case Endpoint::batch_export: return Permission::manage_batches;
+    case Endpoint::entry_records:
+    case Endpoint::entry_record: return Permission::search_crossings;
   }
   return std::nullopt;
 }
@@ -99,14 +128,22 @@ bool permits(Endpoint endpoint, security::Role role) noexcept {
     return security::allows(role, security::Permission::live_feed) ||
            security::allows(role, security::Permission::view_status);
   }
+  // The ledger and the retention dry run: supervisors run them, auditors
+  // check them (counts, times, hashes and who; never a record's contents).
+  if (endpoint == Endpoint::batches || endpoint == Endpoint::batch ||
+      endpoint == Endpoint::retention) {
+    return security::allows(role, security::Permission::manage_batches) ||
+           security::allows(role, security::Permission::read_audit);
+  }
   return security::allows(role, *permission);
 }
 
 std::span<const Endpoint> all_endpoints() noexcept {
   static constexpr std::array kAll{
-      Endpoint::status_page, Endpoint::static_asset, Endpoint::health,   Endpoint::metrics,
-      Endpoint::status,      Endpoint::crossings,    Endpoint::live,     Endpoint::live_ticket,
-      Endpoint::audit,       Endpoint::batches,      Endpoint::retention};
+      Endpoint::status_page,  Endpoint::static_asset,  Endpoint::health,      Endpoint::metrics,
+      Endpoint::status,       Endpoint::crossings,     Endpoint::live,        Endpoint::live_ticket,
+      Endpoint::audit,        Endpoint::batches,       Endpoint::retention,   Endpoint::batch,
+      Endpoint::batch_export, Endpoint::entry_records, Endpoint::entry_record};
   return kAll;
 }
 

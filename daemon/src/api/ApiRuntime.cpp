@@ -21,7 +21,10 @@ ApiRuntimeSettings api_runtime_settings(const config::SiteConfig& site) {
   // People's requests are small: a search is a GET.
   s.listener.max_body_bytes = std::size_t{64} * 1024;
   s.service.crossings_db = site.store.path;
+  s.service.port_code = site.port_code;
+  s.service.retention = site.retention;
   s.security = site.security;
+  s.time_zone = site.time_zone;
   return s;
 }
 
@@ -58,6 +61,16 @@ std::error_code ApiRuntime::start(std::string& error) {
     error = "audit log " + sec.audit_db.string() + ": " + audit_.last_error();
     return ec;
   }
+  if (!settings_.time_zone.empty()) {
+    auto clock = std::make_shared<exchange::PortClock>();
+    if (auto ec = exchange::PortClock::load(settings_.time_zone, *clock, error)) {
+      error = "time zone: " + error;
+      return ec;
+    }
+    settings_.service.port_clock = std::move(clock);
+  }
+  // Exports and officer records are written by the store's writer thread.
+  settings_.service.writer = daemon_.store_access();
   service_ = std::make_unique<ApiService>(settings_.service, users_, audit_, board_);
   if (auto ec = service_->start(error)) return ec;
   server_ = std::make_unique<http::HttpServer>(io_, settings_.listener, *service_, "api");

@@ -8,10 +8,14 @@
 
 #include "garita/common/HostClock.hpp"
 #include "garita/common/Log.hpp"
+#include "garita/common/store/StoreErrc.hpp"
+#include "garita/daemon/RetentionJob.hpp"
 #include "garita/daemon/api/ApiErrc.hpp"
 #include "garita/daemon/api/CrossingQuery.hpp"
+#include "garita/daemon/api/ExchangeJson.hpp"
 #include "garita/daemon/api/PrometheusText.hpp"
 #include "garita/daemon/api/WebAssets.hpp"
+#include "garita/daemon/batch/BatchErrc.hpp"
 #include "garita/daemon/security/ApiToken.hpp"
 #include "garita/daemon/security/SecurityErrc.hpp"
 
@@ -66,8 +70,12 @@ std::string_view audit_action(Endpoint e) {
     case Endpoint::live:
     case Endpoint::live_ticket: return "crossings.live";
     case Endpoint::audit: return "audit.read";
-    case Endpoint::batches: return "batch.request";
-    case Endpoint::retention: return "retention.request";
+    case Endpoint::batches:
+    case Endpoint::batch: return "batch.list";
+    case Endpoint::batch_export: return "batch.export";
+    case Endpoint::entry_records: return "entry_record.add";
+    case Endpoint::entry_record: return "entry_record.read";
+    case Endpoint::retention: return "retention.report";
     case Endpoint::status: return "status.view";
     case Endpoint::metrics: return "metrics.view";
     default: return "api.request";
@@ -280,8 +288,12 @@ void ApiService::handle(const std::shared_ptr<Call>& call) {
       case Endpoint::crossings: serve_crossings(*call); return;
       case Endpoint::audit: serve_audit(*call); return;
       case Endpoint::live_ticket: serve_live_ticket(*call); return;
-      case Endpoint::batches:
-      case Endpoint::retention: serve_not_implemented(*call, call->endpoint); return;
+      case Endpoint::batches: serve_batches(*call); return;
+      case Endpoint::batch: serve_batch(*call); return;
+      case Endpoint::batch_export: serve_batch_export(*call); return;
+      case Endpoint::entry_records: serve_entry_record_add(*call); return;
+      case Endpoint::entry_record: serve_entry_record(*call); return;
+      case Endpoint::retention: serve_retention(*call); return;
       default: break;
     }
     auto res = http::error_response(Status::not_found, "not_found", "no such endpoint");
@@ -694,13 +706,363 @@ void ApiService::serve_live_ticket(Call& call) {
   reply(call, std::move(res));
 }
 
-void ApiService::serve_not_implemented(Call& call, Endpoint endpoint) {
-  auto res = http::error_response(
-      Status::not_implemented, "not_implemented",
-      std::string(endpoint == Endpoint::batches ? "weekly batches" : "retention") +
-          " come with issue 7 (batch export/import and retention); this garitad does not have "
-          "them yet");
-  reply(call, std::move(res));
+// ------------------------------------------------------- weekly exchange (issue 7)
+
+std::error_code ApiService::with_reader(
+    const std::function<std::error_code(store::CrossingStore&)>& work, std::string& error) {
+  auto db = borrow_store(error);
+  if (!db) return ApiErrc::unavailable;
+  const auto ec = work(*db);
+  give_back(std::move(db));
+  return ec;
+}
+
+void ApiService::audit_outcome(Call& call, std::string_view action, security::AuditOutcome outcome,
+                               boost::json::object terms) {
+  security::AuditEvent ev;
+  ev.user = call.caller->user.name;
+  ev.role = call.caller->user.role;
+  ev.action = std::string(action);
+  ev.outcome = outcome;
+  ev.terms = std::move(terms);
+  ev.peer = call.peer_str;
+  audit(ev);
+}
+
+namespace {
+
+http::Response store_unavailable(std::string_view what) {
+  return http::error_response(Status::service_unavailable, "store_unavailable",
+                              std::string(what) + "; see garitad's log");
+}
+
+// "document_number: ..." -> "document_number": the audit row names the
+// field, never the value (which may be a name or a document number).
+std::string field_of(const std::string& why) {
+  const auto colon = why.find(':');
+  if (colon == std::string::npos || colon > 40) return "body";
+  const std::string field = why.substr(0, colon);
+  return field.find(' ') == std::string::npos ? field : "body";
+}
+
+}  // namespace
+
+void ApiService::serve_batches(Call& call) {
+  BatchListQuery q;
+  std::string why;
+  if (parse_batch_list_query(call.target, q, why)) {
+    reply(call, http::error_response(Status::bad_request, "bad_parameter", why));
+    return;
+  }
+  std::vector<exchange::BatchLedgerRow> rows;
+  std::string error;
+  const auto ec = with_reader(
+      [&](store::CrossingStore& s) {
+        exchange::ExchangeStore xs(s);
+        auto e = xs.list_batches(q.period, q.limit, rows);
+        if (e) error = xs.last_error();
+        return e;
+      },
+      error);
+  if (ec) {
+    log::error(kLog, "batch ledger: " + error);
+    reply(call, store_unavailable("the batch ledger could not be read"));
+    return;
+  }
+  boost::json::array out;
+  for (const auto& row : rows) out.emplace_back(batch_ledger_json(row));
+  boost::json::object o;
+  o["count"] = out.size();
+  o["batches"] = std::move(out);
+  reply(call, http::json_response(Status::ok, o));
+}
+
+void ApiService::serve_batch(Call& call) {
+  if (!call.target.params.empty()) {
+    reply(call, http::error_response(Status::bad_request, "bad_parameter",
+                                     "unknown parameter '" + call.target.params.front().first +
+                                         "' (this endpoint takes none)"));
+    return;
+  }
+  const std::string id(path_id(Endpoint::batch, call.target.path));
+  if (!is_batch_id(id)) {
+    reply(call, http::error_response(
+                    Status::bad_request, "bad_parameter",
+                    "batch_id: '" + id + "' is not a batch id (a lower-case UUID, 36 characters)"));
+    return;
+  }
+  std::optional<exchange::BatchLedgerRow> row;
+  std::string error;
+  const auto ec = with_reader(
+      [&](store::CrossingStore& s) {
+        exchange::ExchangeStore xs(s);
+        auto e = xs.find_batch(id, row);
+        if (e) error = xs.last_error();
+        return e;
+      },
+      error);
+  if (ec) {
+    log::error(kLog, "batch ledger: " + error);
+    reply(call, store_unavailable("the batch ledger could not be read"));
+    return;
+  }
+  if (!row) {
+    reply(call, http::error_response(Status::not_found, "not_found", "no batch " + id));
+    return;
+  }
+  reply(call, http::json_response(Status::ok, batch_ledger_json(*row)));
+}
+
+void ApiService::serve_batch_export(Call& call) {
+  constexpr std::string_view kAction = "batch.export";
+  std::string period;
+  std::string why;
+  if (parse_export_request(call.req.body(), period, why)) {
+    boost::json::object terms;
+    terms["reason"] = why;  // the period as given, or a member name: no personal data
+    audit_outcome(call, kAction, security::AuditOutcome::invalid, std::move(terms));
+    reply(call, http::error_response(Status::bad_request, "bad_request", why));
+    return;
+  }
+  const auto ctx = options_.exchange;
+  if (!ctx || ctx->settings.export_dir.empty()) {
+    const std::string message =
+        !ctx ? "the weekly exchange is not configured ([exchange] in garitad's configuration)"
+             : "[exchange] export_dir is not set: exports through the API have no folder to go "
+               "to (use `garita batch export --to DIR`)";
+    boost::json::object terms;
+    terms["period"] = period;
+    terms["reason"] = "not_configured";
+    audit_outcome(call, kAction, security::AuditOutcome::failed, std::move(terms));
+    reply(call, http::error_response(Status::conflict, "not_configured", message));
+    return;
+  }
+  // The week must exist in the port's calendar too (W53 of a 52-week year).
+  std::int64_t begin = 0, end = 0;
+  if (auto ec = ctx->clock.week_bounds(period, begin, end, why)) {
+    boost::json::object terms;
+    terms["reason"] = "period: " + why;
+    audit_outcome(call, kAction, security::AuditOutcome::invalid, std::move(terms));
+    reply(call, http::error_response(Status::bad_request, "bad_request", "period: " + why));
+    return;
+  }
+  if (!options_.writer) {
+    reply(call, store_unavailable("the crossing store's writer is not available"));
+    return;
+  }
+  exchange::ExchangeActor actor;
+  actor.user = call.caller->user.name;
+  actor.role = call.caller->user.role;
+  actor.peer = call.peer_str;
+  exchange::ExportResult result;
+  std::string error;
+  std::error_code ec;
+  {
+    // export_period writes its own "batch.export" custody rows (success and
+    // failure): nothing more is audited here.
+    std::lock_guard lock(export_mutex_);
+    ec = exchange::export_period(options_.writer, *ctx, audit_, actor, period,
+                                 ctx->settings.export_dir, host_now().utc_us, result, error);
+  }
+  if (ec) {
+    log::error(kLog, "export of " + period + " failed: " + error);
+    http::Response res;
+    if (ec == batch::Errc::invalid_argument) {
+      res = http::error_response(Status::bad_request, "bad_request", error);
+    } else if (ec == batch::Errc::not_configured) {
+      res = http::error_response(Status::conflict, "not_configured", error);
+    } else if (ec == batch::Errc::store_failed || ec.category() == store::store_category()) {
+      res = store_unavailable("the export could not use the crossing store: " + error);
+    } else if (ec == batch::Errc::io_failed) {
+      // The exchange device is missing, read-only or full: a state of the
+      // workstation, not a fault of garitad (RFC 9110 §15.5.10). A batch
+      // already sealed stays recorded; exporting the period again writes it.
+      res = http::error_response(Status::conflict, "export_failed", error);
+    } else {
+      res = http::error_response(Status::internal_server_error, "export_failed", error);
+    }
+    reply(call, std::move(res));
+    return;
+  }
+  // Who asked is in the audit row, not in the journal.
+  log::info(kLog, "export of " + period + " through the API: " +
+                      std::to_string(result.batches.size()) + " batch file(s) written");
+  reply(call, http::json_response(Status::ok, export_result_json(result)));
+}
+
+void ApiService::serve_entry_record_add(Call& call) {
+  constexpr std::string_view kAction = "entry_record.add";
+  batch::OfficerEntryRecord record;
+  std::string why;
+  auto refuse = [&](const std::string& message) {
+    boost::json::object terms;
+    terms["field"] = field_of(message);
+    audit_outcome(call, kAction, security::AuditOutcome::invalid, std::move(terms));
+    reply(call, http::error_response(Status::bad_request, "bad_request", message));
+  };
+  if (parse_officer_record_request(call.req.body(), options_.port_code, record, why)) {
+    refuse(why);
+    return;
+  }
+  if (!options_.port_clock || !options_.port_clock->valid()) {
+    reply(call, http::error_response(Status::conflict, "not_configured",
+                                     "the port's time zone is not loaded"));
+    return;
+  }
+  record.entry = options_.port_clock->entry_time(record.entry.utc_seconds);
+  if (const std::string problem = exchange::validate_officer_record(record); !problem.empty()) {
+    refuse(problem);
+    return;
+  }
+  if (!options_.writer) {
+    reply(call, store_unavailable("the crossing store's writer is not available"));
+    return;
+  }
+  const std::string user = call.caller->user.name;
+  std::int64_t id = 0;
+  std::string error;
+  const auto ec = options_.writer([&](store::CrossingStore& s) {
+    exchange::ExchangeStore xs(s);
+    auto e = xs.add_officer_record(record, user, host_now().utc_us, id);
+    if (e) error = xs.last_error();
+    return e;
+  });
+  if (ec == batch::Errc::invalid_argument) {
+    refuse(error);
+    return;
+  }
+  boost::json::object terms;
+  terms["port"] = record.port;
+  if (ec) {
+    log::error(kLog, "officer record not stored: " + error);
+    audit_outcome(call, kAction, security::AuditOutcome::failed, std::move(terms));
+    reply(call, store_unavailable("the record could not be stored"));
+    return;
+  }
+  terms["id"] = id;
+  security::AuditEvent ev;
+  ev.user = user;
+  ev.role = call.caller->user.role;
+  ev.action = std::string(kAction);
+  ev.outcome = security::AuditOutcome::ok;
+  ev.records = 1;
+  ev.terms = std::move(terms);
+  ev.peer = call.peer_str;
+  // Stored already: an audit failure is logged loudly (audit()), and the
+  // officer still gets the id, so the record is not typed in twice.
+  audit(ev);
+  boost::json::object o;
+  o["id"] = id;
+  reply(call, http::json_response(Status::created, o));
+}
+
+void ApiService::serve_entry_record(Call& call) {
+  constexpr std::string_view kAction = "entry_record.read";
+  const std::string text(path_id(Endpoint::entry_record, call.target.path));
+  const auto id = parse_record_id(text);
+  if (!id || !call.target.params.empty()) {
+    const std::string why = !id ? "id: '" + text + "' is not a record id (a positive whole number)"
+                                : "unknown parameter '" + call.target.params.front().first +
+                                      "' (this endpoint takes none)";
+    boost::json::object terms;
+    terms["reason"] = why;
+    audit_outcome(call, kAction, security::AuditOutcome::invalid, std::move(terms));
+    reply(call, http::error_response(Status::bad_request, "bad_parameter", why));
+    return;
+  }
+  std::optional<exchange::StoredOfficerRecord> stored;
+  std::string error;
+  const auto ec = with_reader(
+      [&](store::CrossingStore& s) {
+        exchange::ExchangeStore xs(s);
+        auto e = xs.find_officer_record(*id, stored);
+        if (e) error = xs.last_error();
+        return e;
+      },
+      error);
+  security::AuditEvent ev;
+  ev.user = call.caller->user.name;
+  ev.role = call.caller->user.role;
+  ev.action = std::string(kAction);
+  boost::json::object terms;
+  terms["id"] = *id;
+  ev.terms = std::move(terms);
+  ev.peer = call.peer_str;
+  if (ec) {
+    log::error(kLog, "officer record read failed: " + error);
+    ev.outcome = security::AuditOutcome::failed;
+    audit(ev);
+    reply(call, store_unavailable("the record could not be read"));
+    return;
+  }
+  ev.records = stored ? 1 : 0;
+  ev.outcome = security::AuditOutcome::ok;
+  // Personal data: the read is audited before the answer leaves.
+  if (audit_.append(ev)) {
+    log::error(kLog, "audit row 'entry_record.read' NOT written: " + audit_.last_error());
+    reply(call, http::error_response(Status::service_unavailable, "audit_unavailable",
+                                     "the read could not be audited, so it is not answered"));
+    return;
+  }
+  if (!stored) {
+    reply(call, http::error_response(Status::not_found, "not_found",
+                                     "no entry record " + std::to_string(*id)));
+    return;
+  }
+  reply(call, http::json_response(Status::ok, officer_record_json(*stored)));
+}
+
+void ApiService::serve_retention(Call& call) {
+  constexpr std::string_view kAction = "retention.report";
+  if (!call.target.params.empty()) {
+    reply(call, http::error_response(Status::bad_request, "bad_parameter",
+                                     "unknown parameter '" + call.target.params.front().first +
+                                         "' (this endpoint takes none)"));
+    return;
+  }
+  const std::int64_t now = host_now().utc_us;
+  store::PurgeOptions po;
+  po.dry_run = true;  // counts only, on a read-only connection: nothing is written
+  po.verify_disposal = false;
+  store::PurgeReport report;
+  std::string error;
+  std::string purge_error;
+  const auto ec = with_reader(
+      [&](store::CrossingStore& s) {
+        const store::StoreAccess access = [&s](const auto& work) { return work(s); };
+        return store::run_retention_purge(access, options_.crossings_db, options_.retention, now,
+                                          po, report, purge_error);
+      },
+      error);
+  if (ec) {
+    log::error(kLog, "retention report failed: " + (purge_error.empty() ? error : purge_error));
+    audit_outcome(call, kAction, security::AuditOutcome::failed, {});
+    reply(call, store_unavailable("the retention report could not be made"));
+    return;
+  }
+  // The audit log's own class (its file, whole signed segments: see
+  // daemon::purge_audit_class): its cutoff only, as `garita purge --dry-run`.
+  store::ClassPurgeReport audit_class;
+  audit_class.record_class = store::RecordClass::audit;
+  audit_class.cutoff_us =
+      now - static_cast<std::int64_t>(options_.retention.audit_days) * 86'400'000'000LL;
+  audit_class.note = "whole signed segments older than the cutoff; counted when purged";
+  report.classes.push_back(std::move(audit_class));
+  boost::json::object o = daemon::retention_audit_terms(report);
+  security::AuditEvent ev;
+  ev.user = call.caller->user.name;
+  ev.role = call.caller->user.role;
+  ev.action = std::string(kAction);
+  ev.outcome = security::AuditOutcome::ok;
+  ev.terms = o;
+  ev.peer = call.peer_str;
+  if (audit_.append(ev)) {
+    log::error(kLog, "audit row 'retention.report' NOT written: " + audit_.last_error());
+    reply(call, http::error_response(Status::service_unavailable, "audit_unavailable",
+                                     "the report could not be audited, so it is not answered"));
+    return;
+  }
+  reply(call, http::json_response(Status::ok, o));
 }
 
 // ---------------------------------------------------------------- WebSocket

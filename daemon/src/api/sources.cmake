@@ -23,6 +23,7 @@ add_library(garita_api STATIC
   ${CMAKE_CURRENT_SOURCE_DIR}/src/api/RequestTarget.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/api/RateLimiter.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/api/CrossingQuery.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/api/ExchangeJson.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/api/PrometheusText.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/api/StatusBoard.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/api/LiveFeed.cpp

@@ -498,6 +498,15 @@ std::error_code encode(BatchManifest& manifest, BatchType type, std::span<const 
   return {};
 }
 
+}  // namespace
+
+std::string check_officer_record(const OfficerEntryRecord& record) {
+  const FieldProblem p = check_record(record);
+  return p ? std::string(p.field) + ": " + p.what : std::string{};
+}
+
+namespace {
+
 // ---- reading ----
 
 class LineReader {

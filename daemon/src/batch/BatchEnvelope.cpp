@@ -3,6 +3,7 @@
 #include <openssl/asn1.h>
 #include <openssl/bio.h>
 #include <openssl/cms.h>
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
@@ -63,6 +64,21 @@ std::string drain(BIO* bio) {
   const long n = BIO_get_mem_data(bio, &data);
   return {data, static_cast<std::size_t>(n > 0 ? n : 0)};
 }
+
+// Plaintext of a batch (personal data) is wiped before its memory is
+// released: OpenSSL's memory BIOs clear their buffers when freed
+// (BUF_MEM_free uses OPENSSL_clear_free); the copies garita makes are
+// wiped by this guard.
+class WipeOnExit {
+ public:
+  explicit WipeOnExit(std::string& s) noexcept : s_(s) {}
+  ~WipeOnExit() { OPENSSL_cleanse(s_.data(), s_.size()); }
+  WipeOnExit(const WipeOnExit&) = delete;
+  WipeOnExit& operator=(const WipeOnExit&) = delete;
+
+ private:
+  std::string& s_;
+};
 
 std::error_code to_der(CMS_ContentInfo* cms, std::string& der) {
   unsigned char* out = nullptr;
@@ -370,6 +386,7 @@ std::error_code open_batch(std::string_view der, const BatchKeyPair& us,
                            std::error_code (*parse)(std::string_view, Batch&, std::string&),
                            BatchType type) {
   OpenedEnvelope env;
+  const WipeOnExit wipe(env.content);
   if (auto ec = open(der, us, partner_ca, constraints, env, error)) return ec;
   BatchManifest manifest;
   if (auto ec = parse_batch_manifest(env.content, manifest, error)) return ec;
@@ -529,7 +546,10 @@ std::error_code open(std::string_view der, const BatchKeyPair& us,
     return Errc::decrypt_failed;
   }
   cms.reset();
-  return verify_signed(drain(decrypted.get()), partner_ca, constraints, out, error);
+  std::string signed_der = drain(decrypted.get());
+  const WipeOnExit wipe(signed_der);
+  decrypted.reset();  // cleared on free; one copy of the plaintext less while verifying
+  return verify_signed(signed_der, partner_ca, constraints, out, error);
 }
 
 std::error_code open_return_batch(std::string_view der, const BatchKeyPair& us,

@@ -28,6 +28,10 @@ class BatchCategory final : public std::error_category {
       case Errc::too_large: return "batch exceeds the size limits";
       case Errc::crypto_failed: return "cryptographic operation failed";
       case Errc::io_failed: return "batch file input/output failed";
+      case Errc::already_imported: return "batch already imported (replay)";
+      case Errc::not_configured: return "partner exchange not configured";
+      case Errc::store_failed: return "crossing database refused the exchange";
+      case Errc::unknown_batch: return "no such batch";
     }
     return "unknown batch error " + std::to_string(ev);
   }

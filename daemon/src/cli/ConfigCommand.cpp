@@ -49,6 +49,22 @@ int run_config_check(const std::string& path, std::ostream& out, std::ostream& e
   };
   listener("uplink (lane controllers)", site.uplink.listener);
   listener("api (people)", site.api);
+  if (site.exchange.enabled) {
+    const config::ExchangeSettings& x = site.exchange;
+    out << "  exchange: sender " << x.sender_id << ", key " << x.key_file.string()
+        << ", certificate " << x.cert_file.string() << "\n";
+    out << "  exchange: exports encrypted to " << x.partner_certificate.string()
+        << "; returns from sender " << x.partner_sender_id << " signed under "
+        << x.partner_ca_file.string();
+    if (x.partner_signers.empty()) {
+      out << " (any signer certificate of that CA)";
+    } else {
+      out << " by " << x.partner_signers.size() << " listed signer certificate(s)";
+    }
+    out << "\n";
+    if (!x.export_dir.empty())
+      out << "  exchange: API exports to " << x.export_dir.string() << "\n";
+  }
   return kExitOk;
 }
 

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "garita/daemon/AuditCommand.hpp"
+#include "garita/daemon/BatchCommand.hpp"
 #include "garita/daemon/ConfigCommand.hpp"
 #include "garita/daemon/CrossingsCommand.hpp"
 #include "garita/daemon/DecodeCommand.hpp"
@@ -172,6 +173,39 @@ int run(int argc, char** argv) {
   purge->add_option("--now", purge_options.now,
                     "Measure the schedule from this UTC time instead of now (tests, audits)");
 
+  // The weekly exchange with the partner agency (docs/operations.md "Weekly
+  // exchange"): same code as garitad's /v1/batches; audited.
+  BatchCommandOptions batch_options;
+  auto* batch = app.add_subcommand(
+      "batch", "Weekly exchange with the partner agency: export, import, list, rewrite (audited)");
+  batch->require_subcommand(1);
+  auto* batch_export = batch->add_subcommand(
+      "export", "Seal a week's new entry records to the partner and write the batch file");
+  batch_export->add_option("--period", batch_options.period, "ISO week of the port, e.g. 2026-W47")
+      ->required();
+  batch_export
+      ->add_option("--to", batch_options.to, "Folder on the mounted exchange device to write to")
+      ->required();
+  auto* batch_import = batch->add_subcommand(
+      "import", "Open a returned batch, store its entry records, print the reconciliation");
+  batch_import->add_option("FILE", batch_options.file, "The partner's return batch file")
+      ->required();
+  auto* batch_list = batch->add_subcommand("list", "Print the batch ledger, newest first");
+  batch_list->add_option("--period", batch_options.period, "Only this ISO week, e.g. 2026-W47");
+  batch_list->add_option("--limit", batch_options.limit, "At most this many rows (1-10000)")
+      ->capture_default_str();
+  auto* batch_rewrite = batch->add_subcommand(
+      "rewrite", "Write an earlier export batch's file again (same batch id and records)");
+  batch_rewrite->add_option("BATCH_ID", batch_options.batch_id, "From `garita batch list`")
+      ->required();
+  batch_rewrite
+      ->add_option("--to", batch_options.to, "Folder on the mounted exchange device to write to")
+      ->required();
+  for (auto* sub : {batch_export, batch_import, batch_list, batch_rewrite}) {
+    sub->add_option("--config", batch_options.config, "garitad's configuration ([exchange])")
+        ->capture_default_str();
+  }
+
   // Person-facing commands: through garitad's API, so they are authorised
   // and audited (docs/api.md). The token comes from a file, never argv.
   garita::daemon::api::SearchOptions search_options;
@@ -241,6 +275,10 @@ int run(int argc, char** argv) {
   if (*audit_list) return run_audit_list(audit_options, std::cout, std::cerr);
   if (*audit_purge) return run_audit_purge(audit_options, std::cout, std::cerr);
   if (*purge) return run_purge(purge_options, std::cout, std::cerr);
+  if (*batch_export) return run_batch_export(batch_options, std::cout, std::cerr);
+  if (*batch_import) return run_batch_import(batch_options, std::cout, std::cerr);
+  if (*batch_list) return run_batch_list(batch_options, std::cout, std::cerr);
+  if (*batch_rewrite) return run_batch_rewrite(batch_options, std::cout, std::cerr);
   return kExitBadInput;
 }
 

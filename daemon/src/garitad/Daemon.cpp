@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <deque>
+#include <future>
 #include <map>
 #include <random>
 #include <vector>
@@ -626,6 +627,32 @@ uplink::UplinkStatus Daemon::uplink_status() const {
 
 void Daemon::set_commit_listener(std::function<void(const Crossing&)> listener) {
   impl_->commit_listener = std::move(listener);
+}
+
+store::StoreAccess Daemon::store_access() {
+  store::GroupCommitter* committer = impl_->committer.get();
+  return [committer](
+             const std::function<std::error_code(store::CrossingStore&)>& work) -> std::error_code {
+    if (committer == nullptr) return make_error_code(store::Errc::not_running);
+    auto done = std::make_shared<std::promise<std::error_code>>();
+    auto result = done->get_future();
+    if (auto ec = committer->post([done, &work](store::CrossingStore& s) {
+          try {
+            done->set_value(work(s));
+          } catch (...) {  // nothing may throw on the writer thread
+            done->set_value(make_error_code(store::Errc::out_of_memory));
+          }
+        })) {
+      return ec;
+    }
+    try {
+      // No timeout: the job refers to `work`, so it must have run (or been
+      // dropped with the committer) before we return (as RetentionJob).
+      return result.get();
+    } catch (const std::future_error&) {
+      return make_error_code(store::Errc::not_running);
+    }
+  };
 }
 
 api::DaemonStatus Daemon::status_snapshot() const {

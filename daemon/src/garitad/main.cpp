@@ -12,6 +12,7 @@
 #include "garita/daemon/Daemon.hpp"
 #include "garita/daemon/SiteCheck.hpp"
 #include "garita/daemon/api/ApiRuntime.hpp"
+#include "garita/daemon/exchange/BatchExchange.hpp"
 
 #ifndef GARITA_VERSION
 #define GARITA_VERSION "unknown"
@@ -52,8 +53,20 @@ int run(int argc, char** argv) {
 
   // The people-facing API (issue 6), when [api] is configured.
   const bool api_enabled = site.api.enabled;
-  const garita::daemon::api::ApiRuntimeSettings api_settings =
+  garita::daemon::api::ApiRuntimeSettings api_settings =
       garita::daemon::api::api_runtime_settings(site);
+  // [exchange] (issue 7): keys and certificates loaded once, now. A
+  // misconfigured exchange (missing file, key readable by others) stops the
+  // start like any other configuration error, instead of failing the first
+  // export a supervisor asks for days later.
+  if (site.exchange.enabled) {
+    auto exchange = std::make_shared<garita::exchange::ExchangeContext>();
+    if (garita::exchange::ExchangeContext::load(site, *exchange, error)) {
+      garita::log::error("garitad", site.source.string() + ": " + error);
+      return kExitConfig;
+    }
+    api_settings.service.exchange = std::move(exchange);
+  }
 
   boost::asio::io_context io(1);
   garita::daemon::DaemonOptions options;

@@ -110,8 +110,39 @@ ApiFixture::ApiFixture(ServiceOptions options) {
   board_.publish(s);
 
   options.service.crossings_db = dir() / "crossings.db";
-  service_ = std::make_unique<ApiService>(options.service, users_, audit_, board_);
   std::string error;
+  // The write endpoints' store access: one read-write connection, one job
+  // at a time, as garitad's GroupCommitter runs them on its writer thread.
+  if (writer_db_.open(dir() / "crossings.db")) throw std::runtime_error(writer_db_.last_error());
+  options.service.writer =
+      [this](const std::function<std::error_code(store::CrossingStore&)>& work) {
+        std::lock_guard lock(writer_mutex_);
+        ++writer_jobs_;
+        return work(writer_db_);
+      };
+  options.service.port_code = "SYS";
+  auto clock = std::make_shared<exchange::PortClock>();
+  if (exchange::PortClock::load(kFixtureTimeZone, *clock, error)) throw std::runtime_error(error);
+  options.service.port_clock = std::move(clock);
+  if (options.exchange) {
+    config::SiteConfig site;
+    site.source = dir() / "garitad.toml";
+    site.port_code = "SYS";
+    site.time_zone = std::string(kFixtureTimeZone);
+    site.exchange.enabled = true;
+    site.exchange.key_file = dir() / "pki" / "signing.key";
+    site.exchange.cert_file = dir() / "pki" / "signing.pem";
+    site.exchange.partner_certificate = dir() / "pki" / "partner.pem";
+    site.exchange.partner_ca_file = dir() / "pki" / "partner-ca.pem";
+    if (options.export_dir) {
+      site.exchange.export_dir = export_dir();
+      fs::create_directories(export_dir());
+    }
+    auto ctx = std::make_shared<exchange::ExchangeContext>();
+    if (exchange::ExchangeContext::load(site, *ctx, error)) throw std::runtime_error(error);
+    options.service.exchange = std::move(ctx);
+  }
+  service_ = std::make_unique<ApiService>(options.service, users_, audit_, board_);
   if (service_->start(error)) throw std::runtime_error(error);
   options.listener.cert_file = dir() / "pki" / "server.pem";
   options.listener.key_file = dir() / "pki" / "server.key";

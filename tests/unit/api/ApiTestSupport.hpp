@@ -7,15 +7,18 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include <atomic>
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "garita/common/Crossing.hpp"
+#include "garita/common/store/CrossingStore.hpp"
 #include "garita/daemon/api/ApiClient.hpp"
 #include "garita/daemon/api/ApiService.hpp"
 #include "garita/daemon/api/StatusBoard.hpp"
@@ -52,7 +55,16 @@ inline constexpr std::int64_t kFixtureStartUs = 1'795'420'800'000'000;  // 2026-
 struct ServiceOptions {
   ApiServiceOptions service;
   http::ListenerOptions listener;
+  // [exchange] with the test PKI (signing.* as the workstation, partner.pem
+  // the recipient, partner-ca.pem), export_dir = dir()/"exchange-out".
+  bool exchange = true;
+  bool export_dir = true;  // false: [exchange] without export_dir
 };
+
+// The fixture's port: SYS in America/Tijuana. Its crossings fall in 2026-W48
+// (Monday 2026-11-23 00:00 local is 08:00 UTC).
+inline constexpr std::string_view kFixtureTimeZone = "America/Tijuana";
+inline constexpr std::string_view kFixturePeriod = "2026-W48";
 
 class ApiFixture {
  public:
@@ -70,13 +82,20 @@ class ApiFixture {
   std::vector<security::AuditRecord> audit_rows();
   std::uint16_t port() const { return server_->port(); }
   const fs::path& dir() const { return dir_.path(); }
+  fs::path export_dir() const { return dir_.path() / "exchange-out"; }
   StatusBoard& board() { return board_; }
+  // Jobs the service ran on the "writer" (the read-write connection that
+  // stands in for garitad's store writer thread).
+  std::size_t writer_jobs() const { return writer_jobs_; }
 
  private:
   ScratchDir dir_;
   security::UserStore users_;
   security::AuditLog audit_;
   StatusBoard board_;
+  std::mutex writer_mutex_;
+  store::CrossingStore writer_db_;  // garitad's writer connection, as the daemon has it
+  std::atomic<std::size_t> writer_jobs_{0};
   std::map<security::Role, std::string> tokens_;
   std::unique_ptr<ApiService> service_;
   boost::asio::io_context io_;

@@ -111,8 +111,27 @@ TEST_CASE("routes: every endpoint, methods and unknown paths") {
   CHECK(route("GET", "/v1/live").endpoint == Endpoint::live);
   CHECK(route("POST", "/v1/live/ticket").endpoint == Endpoint::live_ticket);
   CHECK(route("GET", "/v1/audit").endpoint == Endpoint::audit);
-  CHECK(route("POST", "/v1/batches/export").endpoint == Endpoint::batches);
+  CHECK(route("GET", "/v1/batches").endpoint == Endpoint::batches);
+  CHECK(route("POST", "/v1/batches").endpoint == Endpoint::batch_export);
+  const std::string id = "0f0e8a4c-1d2b-4c3d-9e8f-0a1b2c3d4e5f";
+  CHECK(route("GET", "/v1/batches/" + id).endpoint == Endpoint::batch);
+  CHECK(path_id(Endpoint::batch, "/v1/batches/" + id) == id);
+  CHECK(route("POST", "/v1/batches/" + id).result == RouteResult::method_not_allowed);
+  CHECK(route("GET", "/v1/batches/").result == RouteResult::not_found);
+  CHECK(route("GET", "/v1/batches/a/b").result == RouteResult::not_found);
+  CHECK(route("POST", "/v1/entry-records").endpoint == Endpoint::entry_records);
+  CHECK(route("GET", "/v1/entry-records/42").endpoint == Endpoint::entry_record);
+  CHECK(path_id(Endpoint::entry_record, "/v1/entry-records/42") == "42");
+  CHECK(path_id(Endpoint::batches, "/v1/batches") == "");
+  const Route list_records = route("GET", "/v1/entry-records");
+  CHECK(list_records.result == RouteResult::method_not_allowed);
+  CHECK(list_records.allow == "POST");
   CHECK(route("GET", "/v1/retention").endpoint == Endpoint::retention);
+  // Purging stays `garita purge` and the daily job: POST is refused, Allow: GET.
+  const Route purge = route("POST", "/v1/retention");
+  CHECK(purge.result == RouteResult::method_not_allowed);
+  CHECK(purge.allow == "GET");
+  CHECK(route("GET", "/v1/retention/x").result == RouteResult::not_found);
   CHECK(route("GET", "/v1/batchesX").result == RouteResult::not_found);
   CHECK(route("GET", "/v2/status").result == RouteResult::not_found);
   CHECK(route("GET", "/static/").result == RouteResult::not_found);
@@ -140,8 +159,12 @@ TEST_CASE("role matrix: who may use which endpoint") {
       {Endpoint::live, true, true, true, true, false},
       {Endpoint::live_ticket, true, true, true, true, false},
       {Endpoint::audit, false, false, false, true, false},
-      {Endpoint::batches, false, false, true, false, false},
-      {Endpoint::retention, false, false, true, false, false},
+      {Endpoint::batches, false, false, true, true, false},
+      {Endpoint::retention, false, false, true, true, false},
+      {Endpoint::batch, false, false, true, true, false},
+      {Endpoint::batch_export, false, false, true, false, false},
+      {Endpoint::entry_records, false, true, false, false, false},
+      {Endpoint::entry_record, false, true, false, false, false},
   };
   REQUIRE(std::size(rows) == all_endpoints().size());
   for (const Row& r : rows) {

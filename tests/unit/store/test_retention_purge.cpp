@@ -139,8 +139,12 @@ TEST_CASE("retention purge: purged EPCs are gone from the db, -wal and -shm byte
   CHECK(report.classes[1].record_class == RecordClass::raw_reads);
   CHECK(report.classes[1].purged == 120);
   CHECK(report.classes[1].kept == 40);
-  CHECK(report.classes[2].purged == 1);         // the conflict
-  CHECK_FALSE(report.classes[3].note.empty());  // entry_records: reserved
+  CHECK(report.classes[2].purged == 1);                                 // the conflict
+  CHECK(report.classes[3].record_class == RecordClass::entry_records);  // none stored here
+  CHECK(report.classes[3].in_store);
+  CHECK(report.classes[3].purged == 0);
+  CHECK(report.classes[4].record_class == RecordClass::officer_records);
+  CHECK(report.classes[4].in_store);
   CHECK(report.checkpointed);
   CHECK(report.disposal_checked);
   CHECK(report.disposal.epcs_checked == 121);
@@ -240,6 +244,123 @@ TEST_CASE("retention purge: exported crossings go at max_age, others at max_unex
                                                    options, report, error));
   CHECK(report.classes[0].purged == 6);
   CHECK(report.classes[0].kept == 1);
+}
+
+namespace {
+
+// Rows of the exchange tables (schema v4), written with plain SQL: this
+// library's tests do not link the daemon's ExchangeStore.
+void add_entry_record(RawDb& raw, int id, const std::string& epc_hex, std::int64_t entry_us) {
+  REQUIRE(raw.exec("INSERT INTO entry_records (id, source, batch_id, matched_kind, epc_hex, "
+                   "first_name, last_name, middle_name, birth_date, nationality, gender, "
+                   "document_type, document_number, document_country, exit_port, entry_date, "
+                   "entry_time, entry_utc_us, port, imported_at_us) VALUES (" +
+                   std::to_string(id) +
+                   ", 'CBP', '7c9e6679-7425-40de-944b-e07fc1f90ae7', 'crossing', '" + epc_hex +
+                   "', 'John', 'Doe', '', '1970-01-01', 'USA', 'M', 'P', 'D" + std::to_string(id) +
+                   "', 'USA', '2504', '2000-01-01', '00:00:00', " + std::to_string(entry_us) +
+                   ", 'TIJ', 1)") == SQLITE_OK);
+}
+
+void add_officer_record(RawDb& raw, int id, std::int64_t entry_us) {
+  REQUIRE(raw.exec("INSERT INTO officer_records (id, entered_at_us, entered_by, last_name, "
+                   "first_name, middle_name, birth_date, nationality, gender, document_type, "
+                   "document_number, document_country, port, entry_utc_us, "
+                   "entry_utc_offset_min) VALUES (" +
+                   std::to_string(id) +
+                   ", 1, 'bob', 'Roe', 'Jane', '', '1980-01-01', 'MEX', 'F', 'P', 'OFF" +
+                   std::to_string(id) + "', 'MEX', 'TIJ', " + std::to_string(entry_us) +
+                   ", -480)") == SQLITE_OK);
+}
+
+}  // namespace
+
+TEST_CASE("retention purge: entry and officer records go by entry time, disposal checked") {
+  TempDir dir;
+  const auto file = dir / "crossings.db";
+  CrossingStore store;
+  REQUIRE_FALSE(store.open(file));
+  constexpr std::int64_t kYear = 31'556'952'000'000;  // 365.2425 days
+  // A crossing whose card also has a recent entry record, and one whose
+  // card has an old entry record.
+  const garita::Crossing old_crossing = make_crossing("P01", 1, 0x500, kNow - 60 * kDay);
+  const garita::Crossing kept_crossing = make_crossing("P01", 2, 0x501, kNow - kDay);
+  REQUIRE_FALSE(store.write(old_crossing));
+  REQUIRE_FALSE(store.write(kept_crossing));
+  const std::string old_epc = make_crossing("X", 0, 0x600).epc_hex;
+  {
+    RawDb raw(file);
+    REQUIRE(raw.exec("INSERT INTO exchange_batches (batch_id, direction, period, created_at_utc, "
+                     "recorded_at_us, sender_id, sender_certificate_sha256, "
+                     "recipient_certificate_sha256, record_count, records_sha256, operator) "
+                     "VALUES ('7c9e6679-7425-40de-944b-e07fc1f90ae7', 'return', '2026-W47', 1, "
+                     "1, 'CBP', '', '', 4, '', 'alice')") == SQLITE_OK);
+    add_entry_record(raw, 1, old_epc, kNow - 36 * kYear);               // goes
+    add_entry_record(raw, 2, "", kNow - 36 * kYear);                    // goes (officer match)
+    add_entry_record(raw, 3, old_crossing.epc_hex, kNow - 34 * kYear);  // kept
+    add_entry_record(raw, 4, kept_crossing.epc_hex, kNow - 35 * kYear - kDay);  // goes
+    add_officer_record(raw, 1, kNow - 400 * kDay);                              // goes
+    add_officer_record(raw, 2, kNow - 300 * kDay);                              // kept
+  }
+  // The test can fail: the old entry record's EPC is in the files now.
+  const bool held = file_bytes(file).find(old_epc) != std::string::npos ||
+                    file_bytes(dir / "crossings.db-wal").find(old_epc) != std::string::npos;
+  CHECK(held);
+
+  RetentionSchedule schedule;  // entry records 35 years, officer records 365 days
+  garita::store::RetentionTally tally;
+  REQUIRE_FALSE(store.retention_tally(
+      garita::store::RetainedTable::entry_records,
+      garita::store::store_cutoff(schedule, RecordClass::entry_records, kNow), tally));
+  CHECK(tally.purgeable == 3);
+  CHECK(tally.kept == 1);
+  CHECK(tally.oldest_kept_us == kNow - 34 * kYear);
+  REQUIRE_FALSE(store.retention_tally(
+      garita::store::RetainedTable::officer_records,
+      garita::store::store_cutoff(schedule, RecordClass::officer_records, kNow), tally));
+  CHECK(tally.purgeable == 1);
+  CHECK(tally.kept == 1);
+  CHECK(tally.newest_kept_us == kNow - 300 * kDay);
+
+  // Officer records carry no EPC: nothing to collect for the disposal check.
+  std::uint64_t removed = 0;
+  std::vector<std::string> epcs;
+  REQUIRE_FALSE(store.purge_retained(
+      garita::store::RetainedTable::officer_records,
+      garita::store::store_cutoff(schedule, RecordClass::officer_records, kNow), 100, removed,
+      &epcs));
+  CHECK(removed == 1);
+  CHECK(epcs.empty());
+
+  PurgeOptions options;
+  options.classes = {RecordClass::crossings, RecordClass::entry_records,
+                     RecordClass::officer_records};
+  PurgeReport report;
+  std::string error;
+  REQUIRE_FALSE(garita::store::run_retention_purge(direct(store), file, schedule, kNow, options,
+                                                   report, error));
+  INFO(error);
+  REQUIRE(report.classes.size() == 3);
+  CHECK(report.classes[0].purged == 1);  // the 60-day-old crossing
+  CHECK(report.classes[1].record_class == RecordClass::entry_records);
+  CHECK(report.classes[1].purged == 3);
+  CHECK(report.classes[1].kept == 1);
+  CHECK(report.classes[2].purged == 0);  // already purged above
+  CHECK(report.classes[2].kept == 1);
+  REQUIRE(report.disposal_checked);
+  // Checked: the old entry record's EPC. Not checked: the purged crossing's
+  // card (a kept entry record rightly holds it) and the purged entry
+  // record's card that a kept crossing holds.
+  CHECK(report.disposal.epcs_checked == 1);
+  CHECK(report.disposal.remnants == 0);
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    const std::string bytes = file_bytes(dir / ("crossings.db" + std::string(suffix)));
+    CHECK(bytes.find(old_epc) == std::string::npos);
+  }
+  RawDb raw(file);
+  CHECK(raw.integer("SELECT count(*) FROM entry_records") == 1);
+  CHECK(raw.integer("SELECT id FROM entry_records") == 3);
+  CHECK(raw.integer("SELECT id FROM officer_records") == 2);
 }
 
 TEST_CASE("retention purge: a dry run counts and changes nothing") {

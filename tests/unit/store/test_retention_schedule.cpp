@@ -64,9 +64,18 @@ TEST_CASE("retention: every class has a name and a place") {
   CHECK(garita::store::table_of(RecordClass::conflicts) ==
         garita::store::RetainedTable::crossing_conflicts);
   CHECK_FALSE(garita::store::table_of(RecordClass::audit));
-  CHECK(garita::store::is_reserved(RecordClass::entry_records));
-  CHECK(garita::store::is_reserved(RecordClass::officer_records));
-  CHECK_FALSE(garita::store::is_reserved(RecordClass::crossings));
+  // The exchange's tables exist since schema v4: no class is reserved.
+  CHECK(garita::store::table_of(RecordClass::entry_records) ==
+        garita::store::RetainedTable::entry_records);
+  CHECK(garita::store::table_of(RecordClass::officer_records) ==
+        garita::store::RetainedTable::officer_records);
+  for (RecordClass c : garita::store::kRecordClasses) {
+    INFO(garita::store::to_string(c));
+    CHECK_FALSE(garita::store::is_reserved(c));
+  }
+  CHECK(garita::store::to_string(garita::store::RetainedTable::entry_records) == "entry_records");
+  CHECK(garita::store::to_string(garita::store::RetainedTable::officer_records) ==
+        "officer_records");
 }
 
 TEST_CASE("retention: cutoffs per class") {

@@ -16,6 +16,7 @@
 
 #include "garita/common/Crossing.hpp"
 #include "garita/common/config/SiteConfig.hpp"
+#include "garita/common/store/RetentionPurge.hpp"
 #include "garita/daemon/api/DaemonStatus.hpp"
 #include "garita/daemon/uplink/UplinkStatus.hpp"
 
@@ -58,6 +59,11 @@ class Daemon {
   void set_commit_listener(std::function<void(const Crossing&)> listener);
   // Lanes, readers and the store now: cumulative counters, no card numbers.
   api::DaemonStatus status_snapshot() const;
+  // Runs work on the read-write store as a job on the store writer's thread,
+  // between crossing transactions, and waits for it (the API's exports and
+  // officer records, issue 7). Call from any thread but the io thread or the
+  // writer; after stop(), the access answers store::Errc::not_running.
+  store::StoreAccess store_access();
   // The lane controllers' uplink ([uplink], docs/uplink.md): per controller
   // lane, last hello, backlog, last batch, peer address. Any thread.
   uplink::UplinkStatus uplink_status() const;

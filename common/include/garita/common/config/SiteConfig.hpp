@@ -90,6 +90,23 @@ struct UplinkSettings {
   std::uint32_t max_batch = 500;  // crossings per batch, announced in hello (1..1000)
 };
 
+// [exchange]: the weekly exchange with the partner agency (docs/operations.md
+// "Weekly exchange", docs/batch-format.md). Absent: `garita batch` and the
+// /v1/batches API refuse with "not configured".
+struct ExchangeSettings {
+  bool enabled = false;
+  std::string sender_id;                      // manifests' sender; default "INM-" + port code
+  std::filesystem::path key_file;             // workstation exchange key (PEM, mode 0600)
+  std::filesystem::path cert_file;            // its certificate: the partner encrypts returns to it
+  std::filesystem::path partner_certificate;  // exports are encrypted to this certificate
+  std::filesystem::path partner_ca_file;      // signers of returned batches chain to it
+  std::string partner_sender_id = "CBP";      // sender_id required in returned manifests
+  std::vector<std::string> partner_signers;   // optional: accepted signer certificate
+                                              // SHA-256 (64 hex); empty = any that chains
+  std::filesystem::path export_dir;           // where exports asked for through the API are written
+                                              // (the exchange device's mount point); may be empty
+};
+
 struct SiteConfig {
   std::filesystem::path source;  // the file it came from
   std::string port_code;         // e.g. "SYS" (San Ysidro)
@@ -102,6 +119,7 @@ struct SiteConfig {
   SecuritySettings security;
   UplinkSettings uplink;  // disabled when [uplink] is absent
   ListenerSettings api;   // [api]: address default 127.0.0.1, port 8443
+  ExchangeSettings exchange;
   // [retention] (docs/operations.md); raw_reads_hours and audit_days are
   // copied from [database] raw_reads_retention_hours and [security]
   // audit_retention_days, where those schedules are set.

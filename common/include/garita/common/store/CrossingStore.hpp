@@ -24,11 +24,13 @@
 #include "garita/common/TagRead.hpp"
 #include "garita/common/store/StoreErrc.hpp"
 
+struct sqlite3;
+
 namespace garita::store {
 
 // Schema version this code writes (PRAGMA user_version). A file with a
 // higher version is refused; a lower one is migrated step by step.
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 // PRAGMA application_id of a garita crossing store ("GARI").
 inline constexpr std::int32_t kApplicationId = 0x47415249;
 
@@ -113,13 +115,20 @@ struct StoreCounts {
 };
 
 // --- Retention (docs/operations.md) -----------------------------------------
-// The tables a retention purge deletes from.
-enum class RetainedTable : std::uint8_t { crossings, crossing_conflicts, tag_reads };
+// The tables a retention purge deletes from. entry_records and
+// officer_records are the weekly exchange's (schema v4).
+enum class RetainedTable : std::uint8_t {
+  crossings,
+  crossing_conflicts,
+  tag_reads,
+  entry_records,
+  officer_records,
+};
 std::string_view to_string(RetainedTable table) noexcept;
 
 // Which rows of a table are past their schedule. Times are host UTC µs and
-// compared with first_seen_utc_us (crossings, conflicts) or host_utc_us
-// (raw reads).
+// compared with first_seen_utc_us (crossings, conflicts), host_utc_us
+// (raw reads) or entry_utc_us (entry records, officer records).
 struct RetentionCutoff {
   // Every row older than this goes (for crossings: even one not exported).
   std::int64_t before_us = 0;
@@ -215,12 +224,14 @@ class CrossingStore {
   // Crossings and conflicts first raise their lane's sequence floor, so
   // max_sequence() never goes back. `removed` = rows deleted (0: nothing left).
   // When `purged_epc_hex` is given, the EPC (upper-case hex) of each deleted row
-  // is appended, for the disposal check.
+  // is appended, for the disposal check (entry records: only those that carry
+  // one; officer records carry none, so nothing is appended for them).
   std::error_code purge_retained(RetainedTable table, const RetentionCutoff& cutoff,
                                  std::size_t max_rows, std::uint64_t& removed,
                                  std::vector<std::string>* purged_epc_hex = nullptr) noexcept;
   // Removes from `epc_hex` (upper-case hex) every EPC some table still holds,
-  // e.g. a card that crossed again after an old crossing of it was purged.
+  // e.g. a card that crossed again after an old crossing of it was purged, or
+  // one an entry record (kept 35 years) still carries.
   std::error_code drop_held_epcs(std::vector<std::string>& epc_hex) noexcept;
 
   // --- Maintenance ------------------------------------------------------------
@@ -233,6 +244,11 @@ class CrossingStore {
   // Reads "PRAGMA name" on this connection (name: letters and '_' only),
   // e.g. journal_mode, synchronous, secure_delete, user_version.
   std::error_code pragma(std::string_view name, std::string& value) noexcept;
+
+  // The SQLite connection, for the exchange tables that live in the same
+  // file (daemon/exchange/ExchangeStore) and must change in the same
+  // transactions as crossings. nullptr when closed. Do not close it.
+  sqlite3* native_handle() const noexcept;
 
  private:
   struct Impl;

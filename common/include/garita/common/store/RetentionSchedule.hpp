@@ -7,9 +7,10 @@
 //   crossings        [retention] crossings_*: see CrossingRetention
 //   raw_reads        [database] raw_reads_retention_hours (the capture's own)
 //   conflicts        [retention] conflicts_max_age_days
-//   entry_records    [retention] entry_records_years (35; reserved: the
-//                    partner's entry records have no table yet)
-//   officer_records  [retention] officer_records_days (reserved)
+//   entry_records    [retention] entry_records_years (35), by entry time:
+//                    the partner's returned exit records (schema v4)
+//   officer_records  [retention] officer_records_days, by entry time,
+//                    exported or not (schema v4)
 //   audit            [security] audit_retention_days (the audit log purges
 //                    whole signed segments itself: AuditLog::purge_older_than)
 #include <array>
@@ -40,10 +41,11 @@ std::optional<RecordClass> record_class_from(std::string_view name) noexcept;
 // "crossings, raw_reads, ..." for messages.
 std::string record_class_names();
 // Classes that have no table yet: their schedule is read and validated, and
-// a purge reports them as "no records of this class yet".
+// a purge reports them as "no records of this class yet". None since schema
+// v4 (kept for the next class that is planned before its table exists).
 bool is_reserved(RecordClass c) noexcept;
 // The table of the crossing store a class lives in; nullopt for audit (its
-// own file) and the reserved classes.
+// own file) and any reserved class.
 std::optional<RetainedTable> table_of(RecordClass c) noexcept;
 
 // Crossings are needed until the partner's exit record for them came back

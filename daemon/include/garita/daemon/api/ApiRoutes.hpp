@@ -9,7 +9,14 @@
 //   /v1/crossings                      search_crossings
 //   /v1/live, /v1/live/ticket          live_feed, else view_status (masked feed)
 //   /v1/audit                          read_audit
-//   /v1/batches, /v1/retention         manage_batches
+//   POST /v1/batches (export)          manage_batches
+//   GET /v1/batches[/{id}], /v1/retention
+//                                      manage_batches, or read_audit: the batch
+//                                      ledger (custody) and the retention dry
+//                                      run hold no personal data and are what
+//                                      an audit checks
+//   /v1/entry-records[/{id}]           search_crossings: the role that handles
+//                                      travellers' personal data (officers)
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -20,17 +27,21 @@
 namespace garita::daemon::api {
 
 enum class Endpoint : std::uint8_t {
-  status_page,   // GET /            (static, no token: the page asks for one)
-  static_asset,  // GET /static/*    (static, no token)
-  health,        // GET /v1/health   (no token, no personal data)
-  metrics,       // GET /metrics     (token, or loopback without one)
-  status,        // GET /v1/status
-  crossings,     // GET /v1/crossings
-  live,          // GET /v1/live     (WebSocket)
-  live_ticket,   // POST /v1/live/ticket (a one-time ticket for the browser's WebSocket)
-  audit,         // GET /v1/audit
-  batches,       // /v1/batches...   (issue 7: 501 for now)
-  retention,     // /v1/retention... (issue 7: 501 for now)
+  status_page,    // GET /            (static, no token: the page asks for one)
+  static_asset,   // GET /static/*    (static, no token)
+  health,         // GET /v1/health   (no token, no personal data)
+  metrics,        // GET /metrics     (token, or loopback without one)
+  status,         // GET /v1/status
+  crossings,      // GET /v1/crossings
+  live,           // GET /v1/live     (WebSocket)
+  live_ticket,    // POST /v1/live/ticket (a one-time ticket for the browser's WebSocket)
+  audit,          // GET /v1/audit
+  batches,        // GET /v1/batches  (the batch ledger)
+  retention,      // GET /v1/retention (dry-run retention report; purging stays a CLI/daily job)
+  batch,          // GET /v1/batches/{batch_id}
+  batch_export,   // POST /v1/batches  (export a period to [exchange] export_dir)
+  entry_records,  // POST /v1/entry-records (an officer-entered record)
+  entry_record,   // GET /v1/entry-records/{id}
 };
 
 std::string_view to_string(Endpoint endpoint) noexcept;
@@ -45,6 +56,10 @@ struct Route {
 
 // `method` as on the request line ("GET", "POST", ...); `path` decoded.
 Route route(std::string_view method, std::string_view path) noexcept;
+
+// The {id} of "/v1/batches/{id}" or "/v1/entry-records/{id}" (route() gave
+// batch or entry_record); empty otherwise.
+std::string_view path_id(Endpoint endpoint, std::string_view path) noexcept;
 
 // Whether the endpoint needs a bearer token at all.
 bool needs_token(Endpoint endpoint) noexcept;

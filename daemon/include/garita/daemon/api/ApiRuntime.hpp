@@ -29,11 +29,14 @@ struct ApiRuntimeSettings {
   http::ListenerOptions listener;  // from [api]
   ApiServiceOptions service;       // crossings_db from [database]
   config::SecuritySettings security;
+  std::string time_zone;  // [site] time_zone: the port clock of officer records
   std::int64_t status_every_us = 1'000'000;
 };
 
 // From the site configuration: [api] (listener), [database] (the file
-// searched), [security] (users, audit log, signing key).
+// searched), [security] (users, audit log, signing key), [site] (port code,
+// time zone), [retention]. service.exchange is left null: garitad's main
+// loads [exchange] (ExchangeContext::load) and sets it.
 ApiRuntimeSettings api_runtime_settings(const config::SiteConfig& site);
 
 class ApiRuntime {
@@ -44,8 +47,9 @@ class ApiRuntime {
   ApiRuntime& operator=(const ApiRuntime&) = delete;
 
   // Opens the users and audit databases, the read-only crossing store
-  // connections, starts listening. One line in `error` on failure; nothing
-  // is left listening then.
+  // connections, loads the port clock, takes the daemon's store writer
+  // (Daemon::store_access) for the write endpoints, starts listening. One line in `error` on
+  // failure; nothing is left listening then.
   std::error_code start(std::string& error);
   // Closes the listener and every client, finishes running requests, signs
   // and closes the audit log. Idempotent.

@@ -12,6 +12,13 @@
 // small worker pool, so a slow search never holds up the readers, and the
 // answer goes back through the Responder. publish_crossing() is called on
 // the io thread for each committed crossing.
+//
+// The weekly exchange endpoints (issue 7): reads (the batch ledger, an
+// officer-entered record, the retention dry run) use the workers' read-only
+// connections; writes (an export, a new officer record) go to garitad's
+// store writer through options.writer (Daemon::store_access: a job on the
+// GroupCommitter's thread, between crossing transactions), and the worker
+// waits for it.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/thread_pool.hpp>
 
@@ -27,12 +34,16 @@
 
 #include "garita/common/Crossing.hpp"
 #include "garita/common/store/CrossingStore.hpp"
+#include "garita/common/store/RetentionPurge.hpp"
+#include "garita/common/store/RetentionSchedule.hpp"
 #include "garita/daemon/api/ApiRoutes.hpp"
 #include "garita/daemon/api/LiveFeed.hpp"
 #include "garita/daemon/api/LiveTickets.hpp"
 #include "garita/daemon/api/RateLimiter.hpp"
 #include "garita/daemon/api/RequestTarget.hpp"
 #include "garita/daemon/api/StatusBoard.hpp"
+#include "garita/daemon/exchange/BatchExchange.hpp"
+#include "garita/daemon/exchange/PortClock.hpp"
 #include "garita/daemon/http/HttpServer.hpp"
 #include "garita/daemon/security/AuditLog.hpp"
 #include "garita/daemon/security/UserStore.hpp"
@@ -49,6 +60,19 @@ struct ApiServiceOptions {
   std::size_t max_live_clients = 32;
   // GET /metrics without a token from 127.0.0.1/::1 (a local Prometheus).
   bool metrics_from_loopback_without_token = true;
+
+  // --- The weekly exchange and retention (issue 7) ---
+  std::string port_code;               // [site] port_code: default port of officer records
+  store::RetentionSchedule retention;  // GET /v1/retention (a dry run of this schedule)
+  // Runs work on the read-write store (garitad: its writer thread). Empty:
+  // POST /v1/batches and POST /v1/entry-records answer 503 store_unavailable.
+  store::StoreAccess writer;
+  // [exchange], loaded once at garitad's start. Null: POST /v1/batches
+  // answers 409 not_configured.
+  std::shared_ptr<const exchange::ExchangeContext> exchange;
+  // The port's clock ([site] time_zone): officer records' UTC offsets. Null:
+  // POST /v1/entry-records answers 409 not_configured.
+  std::shared_ptr<const exchange::PortClock> port_clock;
 };
 
 struct ApiCounters {
@@ -102,9 +126,20 @@ class ApiService final : public http::Handler {
   void serve_crossings(Call& call);
   void serve_audit(Call& call);
   void serve_live_ticket(Call& call);
-  void serve_not_implemented(Call& call, Endpoint endpoint);
+  void serve_batches(Call& call);
+  void serve_batch(Call& call);
+  void serve_batch_export(Call& call);
+  void serve_entry_record_add(Call& call);
+  void serve_entry_record(Call& call);
+  void serve_retention(Call& call);
+  // An audit row for a refused or failed exchange request (no record contents).
+  void audit_outcome(Call& call, std::string_view action, security::AuditOutcome outcome,
+                     boost::json::object terms);
   void audit(const security::AuditEvent& event);
   void reply(Call& call, http::Response res);  // finishes headers, counts, sends
+  // Runs `work` on one of the workers' read-only connections.
+  std::error_code with_reader(const std::function<std::error_code(store::CrossingStore&)>& work,
+                              std::string& error);
   std::unique_ptr<store::CrossingStore> borrow_store(std::string& error);
   void give_back(std::unique_ptr<store::CrossingStore> store);
 
@@ -114,6 +149,8 @@ class ApiService final : public http::Handler {
   StatusBoard& board_;
   std::unique_ptr<boost::asio::thread_pool> pool_;
   std::atomic<bool> stopping_{false};
+
+  std::mutex export_mutex_;  // one export at a time: a second one waits, then finds nothing new
 
   std::mutex stores_mutex_;
   std::vector<std::unique_ptr<store::CrossingStore>> stores_;

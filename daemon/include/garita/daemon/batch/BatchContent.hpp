@@ -43,6 +43,11 @@ std::error_code parse_return_batch(std::string_view content, ReturnBatch& out, s
 std::error_code parse_batch_manifest(std::string_view content, BatchManifest& out,
                                      std::string& error);
 
+// The encoder's field checks of one officer-entered record (docs/batch-format.md
+// §4), for checking it when it is typed in: empty when it can be exported,
+// else "field: what was wrong" (no field contents).
+std::string check_officer_record(const OfficerEntryRecord& record);
+
 // Limits (docs/batch-format.md §5).
 inline constexpr std::size_t max_line_bytes = 4096;
 inline constexpr std::size_t max_records = 5'000'000;

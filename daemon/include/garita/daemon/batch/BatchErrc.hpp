@@ -26,6 +26,11 @@ enum class Errc {
   too_large,             // above the size limits of docs/batch-format.md §5
   crypto_failed,         // an OpenSSL call failed (RAND_bytes, CMS creation)
   io_failed,             // writing or reading a batch file failed
+  // The exchange around the format (daemon/exchange):
+  already_imported,  // a return batch whose batch_id this workstation already imported (replay)
+  not_configured,    // [exchange] missing or incomplete, unknown time zone, unreadable key
+  store_failed,      // the crossing database refused (busy, full, schema too old)
+  unknown_batch,     // no batch with that id in the ledger
 };
 
 const std::error_category& batch_category() noexcept;
