@@ -740,7 +740,7 @@ http::Response store_unavailable(std::string_view what) {
 // field, never the value (which may be a name or a document number).
 std::string field_of(const std::string& why) {
   const auto colon = why.find(':');
-  if (colon == std::string::npos || colon > 40) return "body";
+  if (colon > 40) return "body";  // also std::string::npos: no colon at all
   const std::string field = why.substr(0, colon);
   return field.find(' ') == std::string::npos ? field : "body";
 }

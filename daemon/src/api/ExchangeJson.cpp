@@ -179,7 +179,7 @@ std::optional<std::int64_t> parse_utc_second(std::string_view s) noexcept {
   if (d > kDays[mo - 1] + (mo == 2 && leap(y) ? 1 : 0)) return std::nullopt;
   // No leap second (60): the batch format carries POSIX seconds.
   if (h > 23 || mi > 59 || se > 59) return std::nullopt;
-  return days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
+  return days_from_civil(y, mo, d) * 86400 + std::int64_t{h} * 3600 + std::int64_t{mi} * 60 + se;
 }
 
 std::error_code parse_export_request(std::string_view body, std::string& period, std::string& why) {

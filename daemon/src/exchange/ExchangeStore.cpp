@@ -27,7 +27,7 @@ using Stmt = std::unique_ptr<sqlite3_stmt, StmtDeleter>;
 constexpr std::int64_t kMicros = 1'000'000;
 // |UTC offset| <= 14:00 (docs/batch-format.md §4): the window of UTC instants
 // a port-local date and time can stand for.
-constexpr std::int64_t kMaxOffsetSeconds = 840 * 60;
+constexpr std::int64_t kMaxOffsetSeconds = std::int64_t{840} * 60;
 
 std::string_view column_text(sqlite3_stmt* s, int col) noexcept {
   const unsigned char* p = sqlite3_column_text(s, col);
@@ -65,10 +65,10 @@ std::string format_utc(std::int64_t utc_us) {
   const std::chrono::year_month_day ymd{day};
   const std::int64_t sod = seconds - day.time_since_epoch().count() * 86400;
   char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<int>(sod / 3600), static_cast<int>(sod / 60 % 60),
-                static_cast<int>(sod % 60));
+  static_cast<void>(std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ",
+                                  static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                                  static_cast<unsigned>(ymd.day()), static_cast<int>(sod / 3600),
+                                  static_cast<int>(sod / 60 % 60), static_cast<int>(sod % 60)));
   return buf;
 }
 
@@ -93,7 +93,7 @@ std::optional<std::int64_t> local_seconds(std::string_view date, std::string_vie
                                         std::chrono::day{static_cast<unsigned>(d)}};
   if (!ymd.ok()) return std::nullopt;
   const std::int64_t days = std::chrono::sys_days{ymd}.time_since_epoch().count();
-  return days * 86400 + hh * 3600 + mm * 60 + ss;
+  return days * 86400 + std::int64_t{hh} * 3600 + std::int64_t{mm} * 60 + ss;
 }
 
 std::string upper_hex(std::string_view hex) {

@@ -98,7 +98,7 @@ std::error_code PortClock::week_bounds(std::string_view period, std::int64_t& be
   int year = 0;
   unsigned week = 0;
   if (!parse_period(period, year, week)) {
-    error = "period \"" + std::string{period} + "\" is not an ISO week like \"2026-W47\"";
+    error = "period \"" + std::string{period} + R"(" is not an ISO week like "2026-W47")";
     return batch::Errc::invalid_argument;
   }
   // The batch format's range of periods (docs/batch-format.md §3).
@@ -126,8 +126,8 @@ std::string PortClock::week_of(std::int64_t utc_seconds) const {
   const auto day = date::floor<date::days>(SysSeconds{Seconds{local}});
   const iso_week::year_weeknum_weekday iw{day};
   char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-W%02u", static_cast<int>(iw.year()),
-                static_cast<unsigned>(iw.weeknum()));
+  static_cast<void>(std::snprintf(buf, sizeof buf, "%04d-W%02u", static_cast<int>(iw.year()),
+                                  static_cast<unsigned>(iw.weeknum())));
   return buf;
 }
 
@@ -136,8 +136,9 @@ std::string local_date_of(const batch::EntryTime& t) {
   const auto day = date::floor<date::days>(SysSeconds{Seconds{local}});
   const date::year_month_day ymd{day};
   char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+  static_cast<void>(std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                                  static_cast<unsigned>(ymd.month()),
+                                  static_cast<unsigned>(ymd.day())));
   return buf;
 }
 
@@ -147,8 +148,9 @@ std::string local_time_of(const batch::EntryTime& t) {
   const auto day = date::floor<date::days>(tp);
   const date::hh_mm_ss<Seconds> hms{tp - day};
   char buf[16];
-  std::snprintf(buf, sizeof buf, "%02d:%02d:%02d", static_cast<int>(hms.hours().count()),
-                static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()));
+  static_cast<void>(std::snprintf(
+      buf, sizeof buf, "%02d:%02d:%02d", static_cast<int>(hms.hours().count()),
+      static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count())));
   return buf;
 }
 

@@ -83,7 +83,7 @@ std::string birth_date(const Draws& d) {
   const int days = kDays[month - 1] + (month == 2 && leap(year) ? 1 : 0);
   const int day = 1 + static_cast<int>(d.below(22, static_cast<std::uint64_t>(days)));
   char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", year, month, day);
+  static_cast<void>(std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", year, month, day));
   return buf;
 }
 
@@ -143,7 +143,7 @@ bool PartnerRegistry::knows_document(std::string_view type, std::string_view num
   return is_known(hash2(seed_, h));
 }
 
-RegistryPerson PartnerRegistry::person_for(std::uint64_t key, std::uint8_t card) const {
+RegistryPerson PartnerRegistry::person_for(std::uint64_t key, std::uint8_t demo_card_type) const {
   const Draws d{key};
   RegistryPerson p;
 
@@ -152,13 +152,13 @@ RegistryPerson PartnerRegistry::person_for(std::uint64_t key, std::uint8_t card)
   // to U.S. citizens, a resident card never to one; trusted-traveller cards
   // mostly to Mexicans.
   const double u = d.unit(1);
-  if (card == kBcc) {
+  if (demo_card_type == kBcc) {
     p.nationality = "MEX";
-  } else if (card == kPassportCard || card == kEdl) {
+  } else if (demo_card_type == kPassportCard || demo_card_type == kEdl) {
     p.nationality = "USA";
-  } else if (card == kPrc) {  // a U.S. resident who is not a U.S. citizen
+  } else if (demo_card_type == kPrc) {  // a U.S. resident who is not a U.S. citizen
     p.nationality = u < 0.85 ? "MEX" : d.pick(2, kOtherNations);
-  } else if (card == kSentri || card == kFast || card == kNexus) {
+  } else if (demo_card_type == kSentri || demo_card_type == kFast || demo_card_type == kNexus) {
     p.nationality = u < 0.80 ? "MEX" : (u < 0.95 ? "USA" : d.pick(2, kOtherNations));
   } else {
     p.nationality = u < 0.85 ? "MEX" : (u < 0.95 ? "USA" : d.pick(2, kOtherNations));
@@ -186,15 +186,15 @@ RegistryPerson PartnerRegistry::person_for(std::uint64_t key, std::uint8_t card)
   // The document the partner recorded the exit with (ICAO 9303 codes:
   // P passport; C for the TD1 cards; V for the BCC, a machine-readable visa
   // under ICAO 9303 Part 7, issued by the U.S.).
-  if (card == kBcc) {
+  if (demo_card_type == kBcc) {
     p.document_type = "V";
     p.document_country = "USA";
     p.document_number = d.digits(30, 9);
-  } else if (card == kPrc) {
+  } else if (demo_card_type == kPrc) {
     p.document_type = "C";
     p.document_country = "USA";
     p.document_number = std::string{d.letter(31), d.letter(32), d.letter(33)} + d.digits(30, 10);
-  } else if (card == kPassportCard) {
+  } else if (demo_card_type == kPassportCard) {
     p.document_type = "C";
     p.document_country = "USA";
     p.document_number = "C" + d.digits(30, 8);

@@ -11,33 +11,13 @@
 
 #include "garita/daemon/batch/BatchErrc.hpp"
 #include "garita/daemon/batch/BatchManifest.hpp"
+#include "garita/daemon/exchange/PortClock.hpp"
 #include "garita/sim/Random.hpp"
 
 namespace garita::sim::partner {
 namespace {
 
 using Seconds = std::chrono::seconds;
-
-date::sys_seconds local_instant(const batch::EntryTime& t) {
-  // docs/batch-format.md §4: the local date and time are utc + offset.
-  return date::sys_seconds{Seconds{t.utc_seconds + std::int64_t{t.utc_offset_minutes} * 60}};
-}
-
-std::string format_date(date::sys_days day) {
-  const date::year_month_day ymd{day};
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
-  return buf;
-}
-
-std::string format_time(Seconds since_midnight) {
-  const date::hh_mm_ss<Seconds> hms{since_midnight};
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%02d:%02d:%02d", static_cast<int>(hms.hours().count()),
-                static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()));
-  return buf;
-}
 
 // Monday of an ISO 8601 week "YYYY-Www" (validated by the caller).
 date::sys_days monday_of(const std::string& period) {
@@ -77,14 +57,11 @@ std::string fresh_epc(Rng& rng, const std::set<std::string>& taken) {
 
 }  // namespace
 
-std::string local_date(const batch::EntryTime& t) {
-  return format_date(date::floor<date::days>(local_instant(t)));
-}
+// The partner echoes the local date and time exactly as the export wrote
+// them: the same formatting code as the workstation (exchange::PortClock).
+std::string local_date(const batch::EntryTime& t) { return exchange::local_date_of(t); }
 
-std::string local_time(const batch::EntryTime& t) {
-  const date::sys_seconds local = local_instant(t);
-  return format_time(local - date::floor<date::days>(local));
-}
+std::string local_time(const batch::EntryTime& t) { return exchange::local_time_of(t); }
 
 std::error_code build_partner_return(const batch::ExportBatch& in, const PartnerRegistry& registry,
                                      const PartnerReturnOptions& options, batch::ReturnBatch& out,
@@ -164,10 +141,12 @@ std::error_code build_partner_return(const batch::ExportBatch& in, const Partner
     batch::ExitRecord e =
         exit_record_of(registry.person_for(rng.next_u64(), demo_card_type_of(epc)));
     e.epc_hex = epc;
-    const auto second = static_cast<std::int64_t>(rng.below(7 * 86'400));
-    const date::sys_days day = monday + date::days{second / 86'400};
-    e.entry_date = format_date(day);
-    e.entry_time = format_time(Seconds{second % 86'400});
+    // A local instant in the week: as an EntryTime whose offset is 0.
+    const auto second = static_cast<std::int64_t>(rng.below(std::uint64_t{7} * 86'400));
+    const batch::EntryTime local{std::int64_t{monday.time_since_epoch().count()} * 86'400 + second,
+                                 0};
+    e.entry_date = local_date(local);
+    e.entry_time = local_time(local);
     out.records.push_back(std::move(e));
     ++counts.extra;
   }
@@ -175,7 +154,7 @@ std::error_code build_partner_return(const batch::ExportBatch& in, const Partner
   // Fisher-Yates with the seeded generator: the format has no record order
   // and the importer must not rely on one.
   for (std::size_t i = out.records.size(); i > 1; --i) {
-    const std::size_t j = static_cast<std::size_t>(rng.below(i));
+    const auto j = static_cast<std::size_t>(rng.below(i));
     std::swap(out.records[i - 1], out.records[j]);
   }
   return {};

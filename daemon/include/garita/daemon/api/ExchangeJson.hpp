@@ -41,7 +41,7 @@ std::error_code parse_officer_record_request(std::string_view body, std::string_
 
 // "2026-11-18T17:04:05Z" -> seconds since the epoch; nullopt otherwise
 // (fractions and offsets other than Z are refused: the batch carries seconds).
-std::optional<std::int64_t> parse_utc_second(std::string_view text) noexcept;
+std::optional<std::int64_t> parse_utc_second(std::string_view s) noexcept;
 
 // GET /v1/batches?period=2026-W47&limit=N (limit 1..1000, default 100).
 struct BatchListQuery {
@@ -53,9 +53,9 @@ std::error_code parse_batch_list_query(const RequestTarget& target, BatchListQue
 
 // A batch id in a path: a UUID as the manifest writes it (36 characters,
 // lower-case hex and '-').
-bool is_batch_id(std::string_view text) noexcept;
+bool is_batch_id(std::string_view s) noexcept;
 // An entry-record id in a path: a positive decimal row id.
-std::optional<std::int64_t> parse_record_id(std::string_view text) noexcept;
+std::optional<std::int64_t> parse_record_id(std::string_view s) noexcept;
 
 // One ledger row: ids, direction, period, counts, operator, hashes, where
 // and when the file was written. No personal data is in the ledger.
