@@ -19,6 +19,7 @@
 #include <set>
 #include <sstream>
 
+#include "../unit/store/StoreTestSupport.hpp"
 #include "BatchTestPki.hpp"
 #include "ProcessRunner.hpp"
 #include "garita/common/Hex.hpp"
@@ -73,31 +74,8 @@ const garita::test::BatchTestPki& pki() { return garita::test::batch_test_pki();
 
 garita::Crossing crossing(std::uint64_t seq, std::uint32_t card, std::int64_t utc_seconds,
                           garita::Direction direction = garita::Direction::with_flow) {
-  garita::Crossing c;
-  c.lane_id = "P01";
-  c.sequence = seq;
-  c.port_code = "SYS";
-  const std::uint8_t epc[12] = {0xE2,
-                                0x80,
-                                0x11,
-                                0x60,
-                                0x60,
-                                0x00,
-                                0x02,
-                                0x0A,
-                                static_cast<std::uint8_t>(card >> 24),
-                                static_cast<std::uint8_t>(card >> 16),
-                                static_cast<std::uint8_t>(card >> 8),
-                                static_cast<std::uint8_t>(card)};
-  c.epc.assign(epc);
-  c.epc_hex = garita::to_hex(c.epc.view());
-  c.epc_uri = "urn:epc:raw:96.x" + c.epc_hex;
-  c.epc_scheme = "raw";
-  c.first_seen_utc_us = utc_seconds * kSecond;
-  c.last_seen_utc_us = c.first_seen_utc_us + 100'000;
-  c.read_count = 3;
+  garita::Crossing c = garita::store::test::make_crossing("P01", seq, card, utc_seconds * kSecond);
   c.direction = direction;
-  c.source = "test";
   return c;
 }
 

@@ -16,6 +16,7 @@
 #include <iterator>
 #include <thread>
 
+#include "../unit/store/StoreTestSupport.hpp"
 #include "ProcessRunner.hpp"
 #include "garita/common/Hex.hpp"
 #include "garita/common/store/GroupCommitter.hpp"
@@ -65,31 +66,7 @@ void write_key_and_cert(const std::filesystem::path& key_file,
 
 garita::Crossing crossing(std::string_view lane, std::uint64_t seq, std::uint32_t card,
                           std::int64_t t) {
-  garita::Crossing c;
-  c.lane_id = std::string(lane);
-  c.sequence = seq;
-  c.port_code = "SYS";
-  const std::uint8_t epc[12] = {0xE2,
-                                0x80,
-                                0x11,
-                                0x60,
-                                0x60,
-                                0x00,
-                                0x02,
-                                0x09,
-                                static_cast<std::uint8_t>(card >> 24),
-                                static_cast<std::uint8_t>(card >> 16),
-                                static_cast<std::uint8_t>(card >> 8),
-                                static_cast<std::uint8_t>(card)};
-  c.epc.assign(epc);
-  c.epc_hex = garita::to_hex(c.epc.view());
-  c.epc_uri = "urn:epc:raw:96.x" + c.epc_hex;
-  c.epc_scheme = "raw";
-  c.first_seen_utc_us = t;
-  c.last_seen_utc_us = t + 100'000;
-  c.read_count = 3;
-  c.source = "test";
-  return c;
+  return garita::store::test::make_crossing(lane, seq, card, t);
 }
 
 std::string bytes_of(const std::filesystem::path& p) {

@@ -717,6 +717,18 @@ std::error_code ApiService::with_reader(
   return ec;
 }
 
+std::error_code ApiService::with_exchange_reader(
+    const std::function<std::error_code(exchange::ExchangeStore&)>& work, std::string& error) {
+  return with_reader(
+      [&](store::CrossingStore& s) {
+        exchange::ExchangeStore xs(s);
+        const auto ec = work(xs);
+        if (ec) error = xs.last_error();
+        return ec;
+      },
+      error);
+}
+
 void ApiService::audit_outcome(Call& call, std::string_view action, security::AuditOutcome outcome,
                                boost::json::object terms) {
   security::AuditEvent ev;
@@ -756,14 +768,8 @@ void ApiService::serve_batches(Call& call) {
   }
   std::vector<exchange::BatchLedgerRow> rows;
   std::string error;
-  const auto ec = with_reader(
-      [&](store::CrossingStore& s) {
-        exchange::ExchangeStore xs(s);
-        auto e = xs.list_batches(q.period, q.limit, rows);
-        if (e) error = xs.last_error();
-        return e;
-      },
-      error);
+  const auto ec = with_exchange_reader(
+      [&](exchange::ExchangeStore& xs) { return xs.list_batches(q.period, q.limit, rows); }, error);
   if (ec) {
     log::error(kLog, "batch ledger: " + error);
     reply(call, store_unavailable("the batch ledger could not be read"));
@@ -793,14 +799,8 @@ void ApiService::serve_batch(Call& call) {
   }
   std::optional<exchange::BatchLedgerRow> row;
   std::string error;
-  const auto ec = with_reader(
-      [&](store::CrossingStore& s) {
-        exchange::ExchangeStore xs(s);
-        auto e = xs.find_batch(id, row);
-        if (e) error = xs.last_error();
-        return e;
-      },
-      error);
+  const auto ec = with_exchange_reader(
+      [&](exchange::ExchangeStore& xs) { return xs.find_batch(id, row); }, error);
   if (ec) {
     log::error(kLog, "batch ledger: " + error);
     reply(call, store_unavailable("the batch ledger could not be read"));
@@ -972,14 +972,8 @@ void ApiService::serve_entry_record(Call& call) {
   }
   std::optional<exchange::StoredOfficerRecord> stored;
   std::string error;
-  const auto ec = with_reader(
-      [&](store::CrossingStore& s) {
-        exchange::ExchangeStore xs(s);
-        auto e = xs.find_officer_record(*id, stored);
-        if (e) error = xs.last_error();
-        return e;
-      },
-      error);
+  const auto ec = with_exchange_reader(
+      [&](exchange::ExchangeStore& xs) { return xs.find_officer_record(*id, stored); }, error);
   security::AuditEvent ev;
   ev.user = call.caller->user.name;
   ev.role = call.caller->user.role;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "../../../common/src/store/Schema.hpp"
+#include "../batch/BatchTestData.hpp"
 #include "../store/StoreTestSupport.hpp"
 #include "garita/daemon/batch/BatchErrc.hpp"
 #include "garita/daemon/exchange/ExchangeStore.hpp"
@@ -79,32 +80,14 @@ Crossing crossing(const char* lane, std::uint64_t seq, std::uint32_t card, std::
 }
 
 OfficerEntryRecord officer(const char* document, std::int64_t utc_s) {
-  OfficerEntryRecord r;
-  r.last_name = "Núñez";
-  r.first_name = "María José";
-  r.birth_date = "1984-02-29";
-  r.nationality = "USA";
-  r.gender = "F";
-  r.document_type = "P";
+  OfficerEntryRecord r = garita::batch::test::sample_officer();
   r.document_number = document;
-  r.document_country = "USA";
   r.entry = {utc_s, -480};
-  r.port = "TIJ";
   return r;
 }
 
 ExitRecord exit_for(std::string epc, EntryTime at) {
-  ExitRecord r;
-  r.first_name = "John";
-  r.last_name = "O'Hara";
-  r.middle_name = "Q";
-  r.birth_date = "1970-12-31";
-  r.nationality = "USA";
-  r.gender = "M";
-  r.document_type = "C";
-  r.document_number = "C03005988";
-  r.document_country = "USA";
-  r.exit_port = "2504";
+  ExitRecord r = garita::batch::test::sample_exit();
   r.entry_date = garita::exchange::local_date_of(at);
   r.entry_time = garita::exchange::local_time_of(at);
   r.epc_hex = std::move(epc);

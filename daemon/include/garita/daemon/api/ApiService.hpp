@@ -140,6 +140,9 @@ class ApiService final : public http::Handler {
   // Runs `work` on one of the workers' read-only connections.
   std::error_code with_reader(const std::function<std::error_code(store::CrossingStore&)>& work,
                               std::string& error);
+  // The same with the exchange tables; `error` gets the store's message.
+  std::error_code with_exchange_reader(
+      const std::function<std::error_code(exchange::ExchangeStore&)>& work, std::string& error);
   std::unique_ptr<store::CrossingStore> borrow_store(std::string& error);
   void give_back(std::unique_ptr<store::CrossingStore> store);
 
