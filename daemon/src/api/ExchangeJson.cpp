@@ -16,6 +16,18 @@
 namespace garita::daemon::api {
 namespace {
 
+// What a client sent, as it may appear in a one-line error message: short
+// printable ASCII is shown quoted; anything else (a newline, other control
+// or non-ASCII bytes, a long string) only by its length, so an answer or a
+// log line can never be split or flooded by a member name or value.
+std::string shown(std::string_view text, bool quoted = true) {
+  constexpr std::size_t kMaxShown = 40;
+  bool plain = text.size() <= kMaxShown;
+  for (const char c : text) plain = plain && c >= 0x20 && c <= 0x7e && c != '\'';
+  if (plain) return quoted ? "'" + std::string(text) + "'" : std::string(text);
+  return "(" + std::to_string(text.size()) + " bytes, not shown)";
+}
+
 std::error_code bad(std::string& why, std::string text) {
   why = std::move(text);
   return ApiErrc::bad_parameter;
@@ -96,7 +108,7 @@ std::error_code parse_object(std::string_view body, std::initializer_list<std::s
     boost::json::basic_parser<TopLevelNames> names(boost::json::parse_options{});
     names.write_some(false, body.data(), body.size(), ec);
     if (!ec && !names.handler().repeated.empty()) {
-      return bad(why, names.handler().repeated + ": given more than once");
+      return bad(why, shown(names.handler().repeated, false) + ": given more than once");
     }
   }
   if (!v.is_object())
@@ -107,7 +119,7 @@ std::error_code parse_object(std::string_view body, std::initializer_list<std::s
     if (!ok) {
       std::string list;
       for (std::string_view k : known) list += (list.empty() ? "" : " ") + std::string(k);
-      return bad(why, "unknown field '" + std::string(member.key()) + "' (known: " + list + ")");
+      return bad(why, "unknown field " + shown(member.key()) + " (known: " + list + ")");
     }
   }
   out = std::move(v.as_object());
@@ -133,29 +145,6 @@ std::error_code string_member(const boost::json::object& o, std::string_view nam
   return {};
 }
 
-bool digits(std::string_view s, std::size_t at, std::size_t n, int& value) {
-  if (at + n > s.size()) return false;
-  value = 0;
-  for (std::size_t i = at; i < at + n; ++i) {
-    if (s[i] < '0' || s[i] > '9') return false;
-    value = value * 10 + (s[i] - '0');
-  }
-  return true;
-}
-
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
-// days_from_civil, http://howardhinnant.github.io/date_algorithms.html).
-std::int64_t days_from_civil(int y, int m, int d) {
-  y -= m <= 2 ? 1 : 0;
-  const int era = (y >= 0 ? y : y - 399) / 400;
-  const int yoe = y - era * 400;
-  const int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return static_cast<std::int64_t>(era) * 146097 + doe - 719468;
-}
-
-bool leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
 boost::json::value opt_string(const std::optional<std::string>& s) {
   if (!s) return nullptr;
   return boost::json::string(*s);
@@ -164,22 +153,9 @@ boost::json::value opt_string(const std::optional<std::string>& s) {
 }  // namespace
 
 std::optional<std::int64_t> parse_utc_second(std::string_view s) noexcept {
-  // RFC 3339 §5.6 date-time with "Z", to the second: YYYY-MM-DDThh:mm:ssZ.
-  if (s.size() != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
-      s[16] != ':' || s[19] != 'Z') {
-    return std::nullopt;
-  }
-  int y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0;
-  if (!digits(s, 0, 4, y) || !digits(s, 5, 2, mo) || !digits(s, 8, 2, d) || !digits(s, 11, 2, h) ||
-      !digits(s, 14, 2, mi) || !digits(s, 17, 2, se)) {
-    return std::nullopt;
-  }
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (y < 1970 || mo < 1 || mo > 12 || d < 1) return std::nullopt;
-  if (d > kDays[mo - 1] + (mo == 2 && leap(y) ? 1 : 0)) return std::nullopt;
-  // No leap second (60): the batch format carries POSIX seconds.
-  if (h > 23 || mi > 59 || se > 59) return std::nullopt;
-  return days_from_civil(y, mo, d) * 86400 + std::int64_t{h} * 3600 + std::int64_t{mi} * 60 + se;
+  // The batch format's own entry_utc rule (RFC 3339 §5.6 with "Z", to the
+  // second, years 2000-2199): what is accepted here can be exported.
+  return batch::parse_utc_field(s);
 }
 
 std::error_code parse_export_request(std::string_view body, std::string& period, std::string& why) {
@@ -189,8 +165,8 @@ std::error_code parse_export_request(std::string_view body, std::string& period,
   // The value goes into messages and audit rows: keep it short.
   if (period.size() > 16) return bad(why, "period: not an ISO 8601 week (e.g. \"2026-W47\")");
   if (!batch::is_valid_iso_week(period)) {
-    return bad(why,
-               "period: '" + period + "' is not an ISO 8601 week that exists (e.g. \"2026-W47\")");
+    return bad(why, "period: " + shown(period) +
+                        " is not an ISO 8601 week that exists (e.g. \"2026-W47\")");
   }
   return {};
 }
@@ -220,9 +196,9 @@ std::error_code parse_officer_record_request(std::string_view body, std::string_
   if (auto ec = string_member(o, "port", r.port, why, default_port)) return ec;
   const auto utc = parse_utc_second(entry);
   if (!utc) {
-    // The value is a time, not personal data: safe to echo.
-    return bad(why, "entry_utc: '" + entry +
-                        "' is not an RFC 3339 UTC time to the second (\"2026-11-18T17:04:05Z\")");
+    // A time, not personal data: echoed when it is short and printable.
+    return bad(why, "entry_utc: " + shown(entry) +
+                        " is not an RFC 3339 UTC time to the second (\"2026-11-18T17:04:05Z\")");
   }
   r.entry.utc_seconds = *utc;
   r.entry.utc_offset_minutes = 0;
@@ -237,8 +213,8 @@ std::error_code parse_batch_list_query(const RequestTarget& target, BatchListQue
   for (const auto& [name, value] : target.params) {
     if (name == "period") {
       if (!batch::is_valid_iso_week(value)) {
-        return bad(why,
-                   "period: '" + value + "' is not an ISO 8601 week that exists (e.g. 2026-W47)");
+        return bad(why, "period: " + shown(value) +
+                            " is not an ISO 8601 week that exists (e.g. 2026-W47)");
       }
       out.period = value;
     } else if (name == "limit") {
@@ -250,7 +226,7 @@ std::error_code parse_batch_list_query(const RequestTarget& target, BatchListQue
       }
       out.limit = n;
     } else {
-      return bad(why, "unknown parameter '" + name + "' (known: period limit)");
+      return bad(why, "unknown parameter " + shown(name) + " (known: period limit)");
     }
   }
   return {};

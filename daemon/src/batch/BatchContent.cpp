@@ -505,6 +505,22 @@ std::string check_officer_record(const OfficerEntryRecord& record) {
   return p ? std::string(p.field) + ": " + p.what : std::string{};
 }
 
+std::optional<std::int64_t> parse_utc_field(std::string_view text) noexcept {
+  std::int64_t out = 0;
+  if (parse_utc(text, &out) != nullptr) return std::nullopt;
+  return out;
+}
+
+std::optional<std::int64_t> parse_local_date_time(std::string_view date,
+                                                  std::string_view time) noexcept {
+  std::chrono::sys_days day;
+  int sod = 0;
+  if (parse_date(date, 1900, &day) != nullptr || parse_time(time, &sod) != nullptr) {
+    return std::nullopt;
+  }
+  return static_cast<std::int64_t>(day.time_since_epoch().count()) * 86400 + sod;
+}
+
 namespace {
 
 // ---- reading ----

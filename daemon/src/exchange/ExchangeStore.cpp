@@ -72,30 +72,6 @@ std::string format_utc(std::int64_t utc_us) {
   return buf;
 }
 
-int two_digits(std::string_view s, std::size_t at) noexcept {
-  const char a = s[at], b = s[at + 1];
-  if (a < '0' || a > '9' || b < '0' || b > '9') return -1;
-  return (a - '0') * 10 + (b - '0');
-}
-
-// "YYYY-MM-DD" + "hh:mm:ss" as seconds since 1970-01-01T00:00:00 of the
-// port's local calendar (the parser already checked both fields).
-std::optional<std::int64_t> local_seconds(std::string_view date, std::string_view time) noexcept {
-  if (date.size() != 10 || time.size() != 8) return std::nullopt;
-  const int y1 = two_digits(date, 0), y2 = two_digits(date, 2), m = two_digits(date, 5),
-            d = two_digits(date, 8);
-  const int hh = two_digits(time, 0), mm = two_digits(time, 3), ss = two_digits(time, 6);
-  if (y1 < 0 || y2 < 0 || m < 0 || d < 0 || hh < 0 || mm < 0 || ss < 0 || hh > 23 || mm > 59 ||
-      ss > 59)
-    return std::nullopt;
-  const std::chrono::year_month_day ymd{std::chrono::year{y1 * 100 + y2},
-                                        std::chrono::month{static_cast<unsigned>(m)},
-                                        std::chrono::day{static_cast<unsigned>(d)}};
-  if (!ymd.ok()) return std::nullopt;
-  const std::int64_t days = std::chrono::sys_days{ymd}.time_since_epoch().count();
-  return days * 86400 + std::int64_t{hh} * 3600 + std::int64_t{mm} * 60 + ss;
-}
-
 std::string upper_hex(std::string_view hex) {
   std::string out(hex);
   for (char& c : out) {
@@ -640,7 +616,7 @@ std::error_code ExchangeStore::import_return(const batch::ReturnBatch& batch,
   for (std::size_t i = 0; i < batch.records.size(); ++i) {
     const batch::ExitRecord& r = batch.records[i];
     const std::uint64_t line = i + 2;  // line 1 is the manifest
-    const auto local = local_seconds(r.entry_date, r.entry_time);
+    const auto local = batch::parse_local_date_time(r.entry_date, r.entry_time);
     if (!local) {
       return abort(Errc::malformed_content,
                    "import: line " + std::to_string(line) + ": entry_date/entry_time malformed");

@@ -47,7 +47,8 @@ std::string refused(std::string_view body) {
 }  // namespace
 
 TEST_CASE("utc second: RFC 3339 with Z to the second only") {
-  CHECK(parse_utc_second("1970-01-01T00:00:00Z") == 0);
+  CHECK(parse_utc_second("2000-01-01T00:00:00Z") == 946'684'800);
+  CHECK_FALSE(parse_utc_second("1999-12-31T23:59:59Z"));  // the batch format starts at 2000
   CHECK(parse_utc_second("2026-11-18T17:04:05Z") == 1'795'021'445);
   CHECK(parse_utc_second("2028-02-29T00:00:00Z") == 1'835'395'200);  // leap day
   CHECK_FALSE(parse_utc_second("2026-02-29T00:00:00Z"));             // not a leap year
@@ -86,6 +87,19 @@ TEST_CASE("officer record body: every member read, defaults for middle_name and 
 
 TEST_CASE("officer record body: unknown, missing, mistyped members are named") {
   CHECK(refused(with("documnet_number", R"("X1")")).starts_with("unknown field 'documnet_number'"));
+  // A name or value with a newline (or other control bytes) is never echoed:
+  // the message stays one line (found by fuzz_exchange_request).
+  for (const char* body : {R"({"last\nname":"x"})", R"({"period":"2026\nW47"})",
+                           R"({"last_name":"x","last_name":"y","a\nb":1})"}) {
+    const std::string why = refused(body);
+    INFO(why);
+    CHECK(why.find('\n') == std::string::npos);
+    CHECK_FALSE(why.empty());
+  }
+  std::string period, why;
+  CHECK(parse_export_request(R"({"period":"2026\nW47"})", period, why));
+  CHECK(why ==
+        "period: (8 bytes, not shown) is not an ISO 8601 week that exists (e.g. \"2026-W47\")");
   for (std::string_view name :
        {"last_name", "first_name", "birth_date", "nationality", "gender", "document_type",
         "document_number", "document_country", "entry_utc"}) {

@@ -4,6 +4,8 @@
 // by LF. Pure: no I/O. The encoder validates every field with the same rules
 // as the parser, so garita never writes a batch it would itself refuse.
 // Errors are one line naming the line number (1 = manifest) and the field.
+#include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -47,6 +49,15 @@ std::error_code parse_batch_manifest(std::string_view content, BatchManifest& ou
 // §4), for checking it when it is typed in: empty when it can be exported,
 // else "field: what was wrong" (no field contents).
 std::string check_officer_record(const OfficerEntryRecord& record);
+
+// The format's date and time fields (§4), for code that reads the same
+// fields outside a batch (the API's entry times, the import's matching):
+// "YYYY-MM-DDThh:mm:ssZ" with a year in 2000..2199 -> seconds since the epoch.
+std::optional<std::int64_t> parse_utc_field(std::string_view text) noexcept;
+// A local date "YYYY-MM-DD" (years 1900..2199) and time "hh:mm:ss" -> seconds
+// since 1970-01-01T00:00:00 of that wall clock (no zone applied).
+std::optional<std::int64_t> parse_local_date_time(std::string_view date,
+                                                  std::string_view time) noexcept;
 
 // Limits (docs/batch-format.md §5).
 inline constexpr std::size_t max_line_bytes = 4096;
