@@ -4,14 +4,18 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
-#include <array>
 #include <chrono>
 
 #include "LaneErrc.hpp"
 #include "garita/common/HostClock.hpp"
+#include "garita/common/store/CrossingRow.hpp"
 
 namespace garita::firmware {
 namespace {
+
+// The crossing columns are the store's, with its codec (common/store/CrossingRow.hpp).
+using store::bind_text;
+using store::column_text;
 
 struct StmtDeleter {
   void operator()(sqlite3_stmt* s) const noexcept { sqlite3_finalize(s); }
@@ -31,11 +35,7 @@ constexpr const char* kCrossingColumnsDdl = R"sql(
   peak_rssi_cdbm INTEGER NOT NULL, antenna_mask INTEGER NOT NULL, direction TEXT NOT NULL,
   source TEXT NOT NULL)sql";
 
-constexpr const char* kColumns =
-    "lane_id, sequence, port_code, epc, epc_hex, pc, epc_uri, epc_scheme, tid, tid_hex, "
-    "tid_maker, tid_model, tid_serial, document, issuer_rule, first_seen_utc_us, "
-    "last_seen_utc_us, time_source, clock_offset_us, host_clock_synchronized, read_count, "
-    "peak_rssi_cdbm, antenna_mask, direction, source";
+constexpr const char* kColumns = store::kCrossingColumnList;
 
 const std::string kSchemaSql =
     std::string(
@@ -81,110 +81,6 @@ const std::string kDeadLetterSql =
 constexpr const char* kDeletePendingSql =
     "DELETE FROM pending WHERE lane_id = ?1 AND sequence = ?2";
 constexpr const char* kLastSequenceSql = "SELECT last_sequence FROM lanes WHERE lane_id = ?1";
-
-std::string_view column_text(sqlite3_stmt* s, int col) noexcept {
-  const unsigned char* p = sqlite3_column_text(s, col);
-  if (p == nullptr) return {};
-  return {reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(s, col))};
-}
-
-std::span<const std::uint8_t> column_blob(sqlite3_stmt* s, int col) noexcept {
-  const void* p = sqlite3_column_blob(s, col);
-  const int n = sqlite3_column_bytes(s, col);
-  if (p == nullptr || n <= 0) return {};
-  return {static_cast<const std::uint8_t*>(p), static_cast<std::size_t>(n)};
-}
-
-template <typename Enum, std::size_t N>
-Enum enum_from(std::string_view text, const std::array<Enum, N>& values, Enum fallback) {
-  for (Enum v : values) {
-    if (to_string(v) == text) return v;
-  }
-  return fallback;
-}
-
-void bind_text(sqlite3_stmt* s, int i, std::string_view t) {
-  sqlite3_bind_text(s, i, t.data(), static_cast<int>(t.size()), SQLITE_TRANSIENT);
-}
-
-void bind_blob(sqlite3_stmt* s, int i, std::span<const std::uint8_t> b) {
-  // An empty TID is an empty blob, not NULL (the column is NOT NULL).
-  static const std::uint8_t kEmpty = 0;
-  sqlite3_bind_blob(s, i, b.empty() ? &kEmpty : b.data(), static_cast<int>(b.size()),
-                    SQLITE_TRANSIENT);
-}
-
-void bind_crossing(sqlite3_stmt* s, const Crossing& c) {
-  int i = 1;
-  bind_text(s, i++, c.lane_id);
-  sqlite3_bind_int64(s, i++, static_cast<sqlite3_int64>(c.sequence));
-  bind_text(s, i++, c.port_code);
-  bind_blob(s, i++, c.epc.view());
-  bind_text(s, i++, c.epc_hex);
-  if (c.pc) {
-    sqlite3_bind_int(s, i++, *c.pc);
-  } else {
-    sqlite3_bind_null(s, i++);
-  }
-  bind_text(s, i++, c.epc_uri);
-  bind_text(s, i++, c.epc_scheme);
-  bind_blob(s, i++, c.tid.view());
-  bind_text(s, i++, c.tid_hex);
-  bind_text(s, i++, c.tid_maker);
-  bind_text(s, i++, c.tid_model);
-  bind_text(s, i++, c.tid_serial);
-  bind_text(s, i++, to_string(c.document));
-  bind_text(s, i++, c.issuer_rule);
-  sqlite3_bind_int64(s, i++, c.first_seen_utc_us);
-  sqlite3_bind_int64(s, i++, c.last_seen_utc_us);
-  bind_text(s, i++, to_string(c.time_source));
-  sqlite3_bind_int64(s, i++, c.clock_offset_us);
-  sqlite3_bind_int(s, i++, c.host_clock_synchronized ? 1 : 0);
-  sqlite3_bind_int64(s, i++, c.read_count);
-  sqlite3_bind_int(s, i++, c.peak_rssi_cdbm);
-  sqlite3_bind_int64(s, i++, c.antenna_mask);
-  bind_text(s, i++, to_string(c.direction));
-  bind_text(s, i++, c.source);
-}
-
-void read_crossing(sqlite3_stmt* s, int i, Crossing& c) {
-  c.lane_id = column_text(s, i++);
-  c.sequence = static_cast<std::uint64_t>(sqlite3_column_int64(s, i++));
-  c.port_code = column_text(s, i++);
-  c.epc.assign(column_blob(s, i++));
-  c.epc_hex = column_text(s, i++);
-  if (sqlite3_column_type(s, i) == SQLITE_NULL) {
-    c.pc.reset();
-  } else {
-    c.pc = static_cast<std::uint16_t>(sqlite3_column_int(s, i));
-  }
-  ++i;
-  c.epc_uri = column_text(s, i++);
-  c.epc_scheme = column_text(s, i++);
-  c.tid.assign(column_blob(s, i++));
-  c.tid_hex = column_text(s, i++);
-  c.tid_maker = column_text(s, i++);
-  c.tid_model = column_text(s, i++);
-  c.tid_serial = column_text(s, i++);
-  c.document = document_type_from_string(column_text(s, i++)).value_or(DocumentType::other);
-  c.issuer_rule = column_text(s, i++);
-  c.first_seen_utc_us = sqlite3_column_int64(s, i++);
-  c.last_seen_utc_us = sqlite3_column_int64(s, i++);
-  c.time_source = enum_from(
-      column_text(s, i++),
-      std::array{TimeSource::reader_utc, TimeSource::reader_uptime, TimeSource::host_receive},
-      TimeSource::host_receive);
-  c.clock_offset_us = sqlite3_column_int64(s, i++);
-  c.host_clock_synchronized = sqlite3_column_int(s, i++) != 0;
-  c.read_count = static_cast<std::uint32_t>(sqlite3_column_int64(s, i++));
-  c.peak_rssi_cdbm = static_cast<std::int16_t>(sqlite3_column_int(s, i++));
-  c.antenna_mask = static_cast<std::uint32_t>(sqlite3_column_int64(s, i++));
-  c.direction =
-      enum_from(column_text(s, i++),
-                std::array{Direction::unknown, Direction::with_flow, Direction::counter_flow},
-                Direction::unknown);
-  c.source = column_text(s, i++);
-}
 
 }  // namespace
 
@@ -398,7 +294,7 @@ std::error_code LaneJournal::store(const Crossing& crossing) {
   if (!is_open()) return LaneErrc::journal_not_open;
   Impl& j = *impl_;
   auto ec = j.transaction("storing a crossing", [&]() -> std::error_code {
-    bind_crossing(j.store.get(), crossing);
+    store::bind_crossing_columns(j.store.get(), 1, crossing);
     sqlite3_bind_int64(j.store.get(), 26, host_now().utc_us);
     if (auto e = j.step_done(j.store, "storing a crossing")) return e;
     bind_text(j.lane.get(), 1, crossing.lane_id);
@@ -422,7 +318,7 @@ std::error_code LaneJournal::pending(std::string_view lane_id, std::size_t limit
     JournalEntry e;
     e.id = sqlite3_column_int64(s, 0);
     e.revision = sqlite3_column_int64(s, 1);
-    read_crossing(s, 2, e.crossing);
+    store::read_crossing_columns(s, 2, e.crossing);
     out.push_back(std::move(e));
   }
   sqlite3_reset(s);

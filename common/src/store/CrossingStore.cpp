@@ -15,6 +15,7 @@
 
 #include "Schema.hpp"
 #include "garita/common/Hex.hpp"
+#include "garita/common/store/CrossingRow.hpp"
 
 namespace garita::store {
 namespace {
@@ -75,27 +76,9 @@ bool has_control_char(std::string_view s) noexcept {
   return false;
 }
 
-std::optional<TimeSource> time_source_from(std::string_view s) noexcept {
-  if (s == "reader_utc") return TimeSource::reader_utc;
-  if (s == "reader_uptime") return TimeSource::reader_uptime;
-  if (s == "host_receive") return TimeSource::host_receive;
-  return std::nullopt;
-}
-
-std::optional<Direction> direction_from(std::string_view s) noexcept {
-  if (s == "unknown") return Direction::unknown;
-  if (s == "with_flow") return Direction::with_flow;
-  if (s == "counter_flow") return Direction::counter_flow;
-  return std::nullopt;
-}
-
 // Column list shared by the crossing and conflict tables, in bind order
 // (?1..?25); ?26 is the write time (created_at_us and updated_at_us).
-constexpr const char* kColumns =
-    "lane_id, sequence, port_code, epc, epc_hex, pc, epc_uri, epc_scheme, tid, tid_hex, "
-    "tid_maker, tid_model, tid_serial, document, issuer_rule, first_seen_utc_us, "
-    "last_seen_utc_us, time_source, clock_offset_us, host_clock_synchronized, read_count, "
-    "peak_rssi_cdbm, antenna_mask, direction, source";
+constexpr const char* kColumns = kCrossingColumnList;
 constexpr const char* kValues =
     "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
     "?20, ?21, ?22, ?23, ?24, ?25, ?26, ?26";
@@ -153,54 +136,6 @@ constexpr const char* kInsertReadSql =
     "INSERT INTO tag_reads (reader_id, antenna, pc, epc_hex, tid_hex, peak_rssi_cdbm, "
     "reader_first_seen_utc_us, reader_first_seen_uptime_us, host_utc_us, host_mono_us, "
     "channel, seen_count) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
-
-std::string_view column_text(sqlite3_stmt* s, int col) noexcept {
-  const unsigned char* p = sqlite3_column_text(s, col);
-  if (p == nullptr) return {};
-  return {reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(s, col))};
-}
-
-std::span<const std::uint8_t> column_blob(sqlite3_stmt* s, int col) noexcept {
-  const void* p = sqlite3_column_blob(s, col);
-  const int n = sqlite3_column_bytes(s, col);
-  if (p == nullptr || n <= 0) return {};
-  return {static_cast<const std::uint8_t*>(p), static_cast<std::size_t>(n)};
-}
-
-// Reads the 25 crossing columns starting at `first`.
-void read_crossing(sqlite3_stmt* s, int first, Crossing& c) {
-  int i = first;
-  c.lane_id = column_text(s, i++);
-  c.sequence = static_cast<std::uint64_t>(sqlite3_column_int64(s, i++));
-  c.port_code = column_text(s, i++);
-  c.epc.assign(column_blob(s, i++));
-  c.epc_hex = column_text(s, i++);
-  if (sqlite3_column_type(s, i) == SQLITE_NULL) {
-    c.pc.reset();
-  } else {
-    c.pc = static_cast<std::uint16_t>(sqlite3_column_int(s, i));
-  }
-  ++i;
-  c.epc_uri = column_text(s, i++);
-  c.epc_scheme = column_text(s, i++);
-  c.tid.assign(column_blob(s, i++));
-  c.tid_hex = column_text(s, i++);
-  c.tid_maker = column_text(s, i++);
-  c.tid_model = column_text(s, i++);
-  c.tid_serial = column_text(s, i++);
-  c.document = document_type_from_string(column_text(s, i++)).value_or(DocumentType::other);
-  c.issuer_rule = column_text(s, i++);
-  c.first_seen_utc_us = sqlite3_column_int64(s, i++);
-  c.last_seen_utc_us = sqlite3_column_int64(s, i++);
-  c.time_source = time_source_from(column_text(s, i++)).value_or(TimeSource::host_receive);
-  c.clock_offset_us = sqlite3_column_int64(s, i++);
-  c.host_clock_synchronized = sqlite3_column_int(s, i++) != 0;
-  c.read_count = static_cast<std::uint32_t>(sqlite3_column_int64(s, i++));
-  c.peak_rssi_cdbm = static_cast<std::int16_t>(sqlite3_column_int(s, i++));
-  c.antenna_mask = static_cast<std::uint32_t>(sqlite3_column_int64(s, i++));
-  c.direction = direction_from(column_text(s, i++)).value_or(Direction::unknown);
-  c.source = column_text(s, i++);
-}
 
 }  // namespace
 
@@ -644,46 +579,8 @@ std::error_code CrossingStore::Impl::check_and_migrate() {
 }
 
 void CrossingStore::Impl::bind_crossing(sqlite3_stmt* s, const Crossing& c, std::int64_t now) {
-  auto text = [&](int i, std::string_view t) {
-    sqlite3_bind_text(s, i, t.data(), static_cast<int>(t.size()), SQLITE_TRANSIENT);
-  };
-  auto blob = [&](int i, std::span<const std::uint8_t> b) {
-    if (b.empty()) {
-      sqlite3_bind_zeroblob(s, i, 0);
-    } else {
-      sqlite3_bind_blob(s, i, b.data(), static_cast<int>(b.size()), SQLITE_TRANSIENT);
-    }
-  };
-  text(1, c.lane_id);
-  sqlite3_bind_int64(s, 2, static_cast<sqlite3_int64>(c.sequence));
-  text(3, c.port_code);
-  blob(4, c.epc.view());
-  text(5, c.epc_hex);
-  if (c.pc) {
-    sqlite3_bind_int(s, 6, *c.pc);
-  } else {
-    sqlite3_bind_null(s, 6);
-  }
-  text(7, c.epc_uri);
-  text(8, c.epc_scheme);
-  blob(9, c.tid.view());
-  text(10, c.tid_hex);
-  text(11, c.tid_maker);
-  text(12, c.tid_model);
-  text(13, c.tid_serial);
-  text(14, to_string(c.document));
-  text(15, c.issuer_rule);
-  sqlite3_bind_int64(s, 16, c.first_seen_utc_us);
-  sqlite3_bind_int64(s, 17, c.last_seen_utc_us);
-  text(18, to_string(c.time_source));
-  sqlite3_bind_int64(s, 19, c.clock_offset_us);
-  sqlite3_bind_int(s, 20, c.host_clock_synchronized ? 1 : 0);
-  sqlite3_bind_int64(s, 21, c.read_count);
-  sqlite3_bind_int(s, 22, c.peak_rssi_cdbm);
-  sqlite3_bind_int64(s, 23, c.antenna_mask);
-  text(24, to_string(c.direction));
-  text(25, c.source);
-  sqlite3_bind_int64(s, 26, now);
+  bind_crossing_columns(s, 1, c);
+  sqlite3_bind_int64(s, 26, now);  // ?26: created_at_us / updated_at_us
 }
 
 std::error_code CrossingStore::Impl::put(const Crossing& c, WriteOutcome& outcome) {
@@ -1165,7 +1062,7 @@ std::error_code CrossingStore::list_crossings(const CrossingFilter& filter,
       row.id = sqlite3_column_int64(s.get(), 0);
       row.created_at_us = sqlite3_column_int64(s.get(), 1);
       row.updated_at_us = sqlite3_column_int64(s.get(), 2);
-      read_crossing(s.get(), 3, row.crossing);
+      read_crossing_columns(s.get(), 3, row.crossing);
       out.rows.push_back(std::move(row));
     }
     if (rc != SQLITE_DONE && rc != SQLITE_ROW) return d.fail_rc(rc, "listing crossings");
@@ -1211,7 +1108,7 @@ std::error_code CrossingStore::find(std::string_view lane_id, std::uint64_t sequ
       row.id = sqlite3_column_int64(s.get(), 0);
       row.created_at_us = sqlite3_column_int64(s.get(), 1);
       row.updated_at_us = sqlite3_column_int64(s.get(), 2);
-      read_crossing(s.get(), 3, row.crossing);
+      read_crossing_columns(s.get(), 3, row.crossing);
       out = std::move(row);
       return {};
     }
@@ -1255,7 +1152,7 @@ std::error_code CrossingStore::list_conflicts(std::size_t limit,
       row.id = sqlite3_column_int64(s.get(), 0);
       row.created_at_us = sqlite3_column_int64(s.get(), 1);
       row.updated_at_us = sqlite3_column_int64(s.get(), 2);
-      read_crossing(s.get(), 3, row.crossing);
+      read_crossing_columns(s.get(), 3, row.crossing);
       out.push_back(std::move(row));
     }
     if (rc != SQLITE_DONE) return d.fail_rc(rc, "listing conflicts");

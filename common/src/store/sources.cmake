@@ -9,3 +9,5 @@ list(APPEND GARITA_COMMON_STORE_SOURCES
   ${CMAKE_CURRENT_SOURCE_DIR}/src/store/RetentionSchedule.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/store/RetentionDisposalCheck.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/store/RetentionPurge.cpp)
+# The crossing row codec shared with garita-lane's journal.
+list(APPEND GARITA_COMMON_STORE_SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/src/store/CrossingRow.cpp)
