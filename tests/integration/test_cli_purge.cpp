@@ -18,6 +18,7 @@
 
 #include "../unit/store/StoreTestSupport.hpp"
 #include "ProcessRunner.hpp"
+#include "SelfSignedKey.hpp"
 #include "garita/common/Hex.hpp"
 #include "garita/common/store/GroupCommitter.hpp"
 #include "garita/daemon/security/AuditLog.hpp"
@@ -39,29 +40,7 @@ struct TempDir {
 
 void write_key_and_cert(const std::filesystem::path& key_file,
                         const std::filesystem::path& cert_file) {
-  EVP_PKEY* key = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
-  REQUIRE(key != nullptr);
-  X509* cert = X509_new();
-  ASN1_INTEGER_set(X509_get_serialNumber(cert), 1);
-  X509_gmtime_adj(X509_getm_notBefore(cert), 0);
-  X509_gmtime_adj(X509_getm_notAfter(cert), 3600L * 24 * 365);
-  X509_set_pubkey(cert, key);
-  X509_NAME* name = X509_get_subject_name(cert);
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                             reinterpret_cast<const unsigned char*>("garita audit SYS"), -1, -1, 0);
-  X509_set_issuer_name(cert, name);
-  REQUIRE(X509_sign(cert, key, EVP_sha256()) > 0);
-  std::FILE* f = std::fopen(key_file.c_str(), "w");
-  REQUIRE(f != nullptr);
-  PEM_write_PrivateKey(f, key, nullptr, nullptr, 0, nullptr, nullptr);
-  std::fclose(f);
-  ::chmod(key_file.c_str(), 0600);
-  f = std::fopen(cert_file.c_str(), "w");
-  REQUIRE(f != nullptr);
-  PEM_write_X509(f, cert);
-  std::fclose(f);
-  X509_free(cert);
-  EVP_PKEY_free(key);
+  garita::test::write_self_signed_key(key_file, cert_file);
 }
 
 garita::Crossing crossing(std::string_view lane, std::uint64_t seq, std::uint32_t card,

@@ -12,6 +12,7 @@
 #include <regex>
 
 #include "ProcessRunner.hpp"
+#include "SelfSignedKey.hpp"
 #include "garita/common/HostClock.hpp"
 #include "garita/daemon/security/SecurityErrc.hpp"
 #include "garita/daemon/security/UserStore.hpp"
@@ -27,33 +28,9 @@ struct TempDir {
   ~TempDir() { std::filesystem::remove_all(path); }
 };
 
-// An EC P-256 key (mode 0600) and a self-signed X.509 certificate for it,
-// as an installer would make with `openssl req -x509`.
 void write_key_and_cert(const std::filesystem::path& key_file,
                         const std::filesystem::path& cert_file) {
-  EVP_PKEY* key = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
-  REQUIRE(key != nullptr);
-  X509* cert = X509_new();
-  ASN1_INTEGER_set(X509_get_serialNumber(cert), 1);
-  X509_gmtime_adj(X509_getm_notBefore(cert), 0);
-  X509_gmtime_adj(X509_getm_notAfter(cert), 3600L * 24 * 365);
-  X509_set_pubkey(cert, key);
-  X509_NAME* name = X509_get_subject_name(cert);
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                             reinterpret_cast<const unsigned char*>("garita audit SYS"), -1, -1, 0);
-  X509_set_issuer_name(cert, name);
-  REQUIRE(X509_sign(cert, key, EVP_sha256()) > 0);
-  std::FILE* f = std::fopen(key_file.c_str(), "w");
-  REQUIRE(f != nullptr);
-  PEM_write_PrivateKey(f, key, nullptr, nullptr, 0, nullptr, nullptr);
-  std::fclose(f);
-  ::chmod(key_file.c_str(), 0600);
-  f = std::fopen(cert_file.c_str(), "w");
-  REQUIRE(f != nullptr);
-  PEM_write_X509(f, cert);
-  std::fclose(f);
-  X509_free(cert);
-  EVP_PKEY_free(key);
+  garita::test::write_self_signed_key(key_file, cert_file);
 }
 
 struct Site {
