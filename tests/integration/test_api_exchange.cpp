@@ -14,7 +14,10 @@
 
 #include <ctime>
 #include <fstream>
+#include <set>
 #include <sstream>
+#include <thread>
+#include <utility>
 
 #include "garita/daemon/api/ApiClient.hpp"
 #include "garita/daemon/exchange/PortClock.hpp"
@@ -87,7 +90,19 @@ TEST_CASE("API end to end: officer record, POST /v1/batches into export_dir, led
   const auto officer = client(site, site.add_user("ana", "officer"));
   const auto supervisor = client(site, site.add_user("sofia", "supervisor"));
   const auto auditor = client(site, site.add_user("raul", "auditor"));
-  REQUIRE(site.daemon().wait_commits(3, 60s));
+  // Three distinct crossings committed ("extended" lines add reads to a
+  // crossing already counted, so they are not new crossings).
+  std::size_t committed = 0;
+  for (const auto limit = std::chrono::steady_clock::now() + 60s;
+       std::chrono::steady_clock::now() < limit; std::this_thread::sleep_for(200ms)) {
+    std::set<std::pair<std::string, std::uint64_t>> distinct;
+    for (const auto& c : gd::parse_commits(site.daemon().log())) {
+      if (!c.extended) distinct.emplace(c.lane, c.sequence);
+    }
+    committed = distinct.size();
+    if (committed >= 3) break;
+  }
+  REQUIRE(committed >= 3);
 
   // The port's current week (America/Tijuana, as write_config sets [site]).
   exchange::PortClock clock;
@@ -132,12 +147,12 @@ TEST_CASE("API end to end: officer record, POST /v1/batches into export_dir, led
   const std::string batch_id(b.at("batch_id").as_string());
   const std::string file(b.at("file").as_string());
   CHECK(file == "garita-export-SYS-" + period + "-" + batch_id + ".p7m");
-  // Every one of the (at least 3) committed crossings is accounted for: in the
+  // Every crossing committed before the export is accounted for: in the
   // batch, or counted as counter-flow (never exported) when the simulated
   // traveller walked back out.
   CHECK(b.at("rfid_records").to_number<std::uint64_t>() +
             result.at("skipped_exit_direction").to_number<std::uint64_t>() >=
-        3);
+        committed);
   CHECK(b.at("officer_records") == 1);
   const fs::path written = out / file;
   REQUIRE(fs::exists(written));
