@@ -8,6 +8,7 @@
 
 #include "garita/common/HostClock.hpp"
 #include "garita/common/Log.hpp"
+#include "garita/common/UtcText.hpp"
 #include "garita/common/store/StoreErrc.hpp"
 #include "garita/daemon/RetentionJob.hpp"
 #include "garita/daemon/api/ApiErrc.hpp"
@@ -422,7 +423,7 @@ void ApiService::serve_health(Call& call) {
     const bool writer_down = !status->store.writer_running;
     o["status"] = writer_down ? "failing" : (alarms.empty() ? "ok" : "degraded");
     o["reasons"] = std::move(reasons);
-    o["time_utc"] = utc_iso(status->taken_utc_us);
+    o["time_utc"] = utc_text(status->taken_utc_us, UtcDigits::millis);
     if (writer_down) code = Status::service_unavailable;
   }
   auto res = http::json_response(code, o);
@@ -661,7 +662,7 @@ void ApiService::serve_audit(Call& call) {
   for (const auto& r : rows) {
     boost::json::object j;
     j["id"] = r.id;
-    j["time_utc"] = utc_iso(r.utc_us);
+    j["time_utc"] = utc_text(r.utc_us, UtcDigits::millis);
     j["user"] = r.user;
     j["role"] = r.role;
     j["action"] = r.action;

@@ -2,9 +2,9 @@
 
 #include <charconv>
 #include <cstdio>
-#include <ctime>
 
 #include "garita/common/Hex.hpp"
+#include "garita/common/UtcText.hpp"
 #include "garita/daemon/CrossingsCommand.hpp"
 #include "garita/daemon/api/ApiErrc.hpp"
 #include "garita/daemon/security/Role.hpp"
@@ -161,31 +161,13 @@ std::string search_terms_text(const RequestTarget& t) {
   return s;
 }
 
-std::string utc_iso(std::int64_t us) {
-  std::int64_t secs = us / 1'000'000;
-  std::int64_t frac = us % 1'000'000;
-  if (frac < 0) {
-    frac += 1'000'000;
-    --secs;
-  }
-  const auto t = static_cast<std::time_t>(secs);
-  std::tm tm{};
-  ::gmtime_r(&t, &tm);
-  char buf[48];
-  const std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  char tail[16];
-  // frac / 1000 is 0..999: ".mmmZ" always fits.
-  static_cast<void>(std::snprintf(tail, sizeof tail, ".%03dZ", static_cast<int>(frac / 1000)));
-  return std::string(buf, n) + tail;
-}
-
 boost::json::object crossing_to_json(const Crossing& c, bool card_numbers) {
   boost::json::object o;
   o["lane_id"] = c.lane_id;
   o["sequence"] = c.sequence;
   o["port_code"] = c.port_code;
-  o["first_seen_utc"] = utc_iso(c.first_seen_utc_us);
-  o["last_seen_utc"] = utc_iso(c.last_seen_utc_us);
+  o["first_seen_utc"] = utc_text(c.first_seen_utc_us, UtcDigits::millis);
+  o["last_seen_utc"] = utc_text(c.last_seen_utc_us, UtcDigits::millis);
   o["first_seen_utc_us"] = c.first_seen_utc_us;
   o["last_seen_utc_us"] = c.last_seen_utc_us;
   o["document"] = to_string(c.document);
@@ -219,8 +201,8 @@ boost::json::object crossing_to_json(const Crossing& c, bool card_numbers) {
 boost::json::object crossing_to_json(const store::StoredCrossing& row, bool card_numbers) {
   boost::json::object o = crossing_to_json(row.crossing, card_numbers);
   o["id"] = row.id;
-  o["created_at_utc"] = utc_iso(row.created_at_us);
-  o["updated_at_utc"] = utc_iso(row.updated_at_us);
+  o["created_at_utc"] = utc_text(row.created_at_us, UtcDigits::millis);
+  o["updated_at_utc"] = utc_text(row.updated_at_us, UtcDigits::millis);
   return o;
 }
 

@@ -4,11 +4,10 @@
 #include <boost/json/parse.hpp>
 
 #include <charconv>
-#include <ctime>
 #include <initializer_list>
 #include <set>
 
-#include "garita/daemon/RetentionJob.hpp"
+#include "garita/common/UtcText.hpp"
 #include "garita/daemon/api/ApiErrc.hpp"
 #include "garita/daemon/api/CrossingQuery.hpp"
 #include "garita/daemon/batch/BatchManifest.hpp"
@@ -258,8 +257,8 @@ boost::json::object batch_ledger_json(const exchange::BatchLedgerRow& row) {
   o["batch_id"] = row.batch_id;
   o["direction"] = row.direction;
   o["period"] = row.period;
-  o["created_at_utc"] = daemon::utc_seconds_text(row.created_at_utc * 1'000'000);
-  o["recorded_at_utc"] = utc_iso(row.recorded_at_us);
+  o["created_at_utc"] = utc_text(row.created_at_utc * 1'000'000);
+  o["recorded_at_utc"] = utc_text(row.recorded_at_us, UtcDigits::millis);
   o["sender_id"] = row.sender_id;
   o["sender_certificate_sha256"] = row.sender_certificate_sha256;
   o["recipient_certificate_sha256"] = row.recipient_certificate_sha256;
@@ -276,8 +275,9 @@ boost::json::object batch_ledger_json(const exchange::BatchLedgerRow& row) {
   }
   o["file_sha256"] = opt_string(row.file_sha256);
   o["written_to"] = opt_string(row.written_to);
-  o["written_at_utc"] = row.written_at_us ? boost::json::value(utc_iso(*row.written_at_us))
-                                          : boost::json::value(nullptr);
+  o["written_at_utc"] = row.written_at_us
+                            ? boost::json::value(utc_text(*row.written_at_us, UtcDigits::millis))
+                            : boost::json::value(nullptr);
   return o;
 }
 
@@ -317,9 +317,9 @@ boost::json::object officer_record_json(const exchange::StoredOfficerRecord& sto
   o["document_type"] = r.document_type;
   o["document_number"] = r.document_number;
   o["document_country"] = r.document_country;
-  o["entry_utc"] = daemon::utc_seconds_text(r.entry.utc_seconds * 1'000'000);
+  o["entry_utc"] = utc_text(r.entry.utc_seconds * 1'000'000);
   o["port"] = r.port;
-  o["entered_at_utc"] = utc_iso(stored.entered_at_us);
+  o["entered_at_utc"] = utc_text(stored.entered_at_us, UtcDigits::millis);
   o["entered_by"] = stored.entered_by;
   o["export_batch_id"] = opt_string(stored.export_batch_id);
   return o;

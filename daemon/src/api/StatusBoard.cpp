@@ -6,6 +6,7 @@
 
 #include <cstdio>
 
+#include "garita/common/UtcText.hpp"
 #include "garita/daemon/api/CrossingQuery.hpp"
 
 namespace garita::daemon::api {
@@ -66,8 +67,9 @@ std::vector<Alarm> compute_alarms(const DaemonStatus& s, const AlarmThresholds& 
       out.push_back(
           {"uplink_down", l.id,
            "lane controller " + l.id + " has not been heard from" +
-               (l.uplink_last_contact_utc_us ? " since " + utc_iso(*l.uplink_last_contact_utc_us)
-                                             : std::string(" since garitad started"))});
+               (l.uplink_last_contact_utc_us
+                    ? " since " + utc_text(*l.uplink_last_contact_utc_us, UtcDigits::millis)
+                    : std::string(" since garitad started"))});
     }
     if (l.uplink_backlog && *l.uplink_backlog > t.uplink_backlog) {
       out.push_back({"uplink_backlog", l.id,
@@ -141,8 +143,8 @@ std::vector<Alarm> StatusBoard::alarms() const {
 boost::json::object status_to_json(const DaemonStatus& s, const std::vector<Alarm>& alarms) {
   boost::json::object o;
   o["port_code"] = s.port_code;
-  o["time_utc"] = utc_iso(s.taken_utc_us);
-  o["started_utc"] = utc_iso(s.started_utc_us);
+  o["time_utc"] = utc_text(s.taken_utc_us, UtcDigits::millis);
+  o["started_utc"] = utc_text(s.started_utc_us, UtcDigits::millis);
   o["host_clock_synchronized"] = s.host_clock_synchronized;
   boost::json::array readers;
   for (const ReaderView& r : s.readers) {
@@ -156,9 +158,10 @@ boost::json::object status_to_json(const DaemonStatus& s, const std::vector<Alar
     j["reads"] = r.read_count;
     j["reads_per_minute"] = r.reads_per_minute;
     j["reconnects"] = r.reconnects;
-    j["last_message_utc"] = r.last_message_utc_us
-                                ? boost::json::value(utc_iso(*r.last_message_utc_us))
-                                : boost::json::value(nullptr);
+    j["last_message_utc"] =
+        r.last_message_utc_us
+            ? boost::json::value(utc_text(*r.last_message_utc_us, UtcDigits::millis))
+            : boost::json::value(nullptr);
     j["clock_kind"] = r.clock_kind;
     j["clock_offset_us"] =
         r.clock_offset_us ? boost::json::value(*r.clock_offset_us) : boost::json::value(nullptr);
@@ -176,16 +179,18 @@ boost::json::object status_to_json(const DaemonStatus& s, const std::vector<Alar
     j["crossings_per_minute"] = l.crossings_per_minute;
     j["reads"] = l.reads;
     j["open_sessions"] = l.open_sessions;
-    j["last_crossing_utc"] = l.last_crossing_utc_us
-                                 ? boost::json::value(utc_iso(*l.last_crossing_utc_us))
-                                 : boost::json::value(nullptr);
+    j["last_crossing_utc"] =
+        l.last_crossing_utc_us
+            ? boost::json::value(utc_text(*l.last_crossing_utc_us, UtcDigits::millis))
+            : boost::json::value(nullptr);
     if (l.controller) {
       j["uplink_connected"] = l.uplink_connected;
       j["uplink_backlog"] =
           l.uplink_backlog ? boost::json::value(*l.uplink_backlog) : boost::json::value(nullptr);
       j["uplink_last_contact_utc"] =
-          l.uplink_last_contact_utc_us ? boost::json::value(utc_iso(*l.uplink_last_contact_utc_us))
-                                       : boost::json::value(nullptr);
+          l.uplink_last_contact_utc_us
+              ? boost::json::value(utc_text(*l.uplink_last_contact_utc_us, UtcDigits::millis))
+              : boost::json::value(nullptr);
     }
     lanes.emplace_back(std::move(j));
   }

@@ -9,6 +9,7 @@
 
 #include "FlatJsonLine.hpp"
 #include "garita/common/Hex.hpp"
+#include "garita/common/UtcText.hpp"
 #include "garita/daemon/batch/BatchErrc.hpp"
 
 namespace garita::batch {
@@ -25,6 +26,8 @@ constexpr std::string_view source_exit = "CBP";
 // Instants accepted (entry, creation): 2000-01-01T00:00:00Z .. 2199-12-31T23:59:59Z.
 constexpr std::int64_t min_instant = 946684800;
 constexpr std::int64_t max_instant = 7258118399;
+// Written instants are seconds from stored µs or the host clock: ×10⁶ cannot overflow.
+constexpr std::int64_t kMicrosPerSecond = 1'000'000;
 
 // ---- field rules (docs/batch-format.md §4); nullptr = fine ----
 
@@ -223,13 +226,6 @@ void format_time(std::int64_t seconds, char* out /* 24 */) {
                                   static_cast<int>(sod / 60 % 60), static_cast<int>(sod % 60)));
 }
 
-std::string format_utc(std::int64_t seconds) {
-  char d[24], t[24];
-  format_date(seconds, d);
-  format_time(seconds, t);
-  return std::string(d) + "T" + t + "Z";
-}
-
 std::string format_offset(std::int32_t minutes) {
   char out[24];
   const int a = minutes < 0 ? -minutes : minutes;
@@ -371,7 +367,7 @@ void write_entry(LineWriter& w, const EntryTime& e) {
   w.str("entry_date", d);
   w.str("entry_time", t);
   w.str("utc_offset", format_offset(e.utc_offset_minutes));
-  w.str("entry_utc", format_utc(e.utc_seconds));
+  w.str("entry_utc", utc_text(e.utc_seconds * kMicrosPerSecond));
 }
 
 void write_record(LineWriter& w, const RfidEntryRecord& r) {
@@ -429,7 +425,7 @@ void write_manifest(std::string& out, const BatchManifest& m) {
   w.str("type", to_string(m.type));
   w.str("batch_id", m.batch_id);
   w.str("period", m.period);
-  w.str("created_at", format_utc(m.created_at_utc));
+  w.str("created_at", utc_text(m.created_at_utc * kMicrosPerSecond));
   w.str("sender_id", m.sender_id);
   w.str("sender_port", m.sender_port);
   w.str("sender_certificate_sha256", m.sender_certificate_sha256);

@@ -3,32 +3,18 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
-#include <ctime>
 #include <ostream>
 #include <tuple>
 
 #include "SecurityFiles.hpp"
 #include "garita/common/HostClock.hpp"
+#include "garita/common/UtcText.hpp"
 #include "garita/daemon/CrossingsCommand.hpp"
 #include "garita/daemon/DecodeCommand.hpp"
 #include "garita/daemon/security/SecurityErrc.hpp"
 
 namespace garita::daemon {
-namespace {
-
-std::string utc_text(std::int64_t us) {
-  const auto secs = static_cast<std::time_t>(us / 1'000'000);
-  std::tm tm{};
-  ::gmtime_r(&secs, &tm);
-  char buf[40];
-  const std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  char frac[16];
-  // At most ".-999999Z": always fits in 16.
-  static_cast<void>(std::snprintf(frac, sizeof frac, ".%06dZ", static_cast<int>(us % 1'000'000)));
-  return std::string(buf, n) + frac;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 int run_audit_verify(const AuditCommandOptions& options, std::ostream& out, std::ostream& err) {
   config::SiteConfig site;
@@ -135,7 +121,7 @@ int run_audit_list(const AuditCommandOptions& options, std::ostream& out, std::o
     if (options.json) {
       boost::json::object o;
       o["id"] = r.id;
-      o["utc"] = utc_text(r.utc_us);
+      o["utc"] = utc_text(r.utc_us, UtcDigits::micros);
       o["utc_us"] = r.utc_us;
       o["user"] = r.user;
       o["role"] = r.role;
@@ -153,8 +139,8 @@ int run_audit_list(const AuditCommandOptions& options, std::ostream& out, std::o
       // The fixed columns; an overlong user or action is cut at the line size.
       static_cast<void>(
           std::snprintf(line, sizeof line, "%-7lld %-28s %-12s %-11s %-20s %7lld %-7s ",
-                        static_cast<long long>(r.id), utc_text(r.utc_us).c_str(), r.user.c_str(),
-                        r.role.empty() ? "-" : r.role.c_str(), r.action.c_str(),
+                        static_cast<long long>(r.id), utc_text(r.utc_us, UtcDigits::micros).c_str(),
+                        r.user.c_str(), r.role.empty() ? "-" : r.role.c_str(), r.action.c_str(),
                         static_cast<long long>(r.records), r.outcome.c_str()));
       out << line << r.peer << "  " << r.terms << "\n";
     }
@@ -181,7 +167,7 @@ int run_audit_purge(const AuditCommandOptions& options, std::ostream& out, std::
         << site.security.audit_retention_days << " days\n";
   } else {
     out << result.rows_deleted << " row(s) purged, through row " << result.through_row
-        << " (older than " << utc_text(cutoff) << "); the anchor is signed\n";
+        << " (older than " << utc_text(cutoff, UtcDigits::micros) << "); the anchor is signed\n";
   }
   return kExitOk;
 }

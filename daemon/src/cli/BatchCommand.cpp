@@ -6,8 +6,8 @@
 
 #include "SecurityFiles.hpp"
 #include "garita/common/HostClock.hpp"
+#include "garita/common/UtcText.hpp"
 #include "garita/daemon/DecodeCommand.hpp"
-#include "garita/daemon/RetentionJob.hpp"
 #include "garita/daemon/UserCommand.hpp"
 #include "garita/daemon/batch/BatchErrc.hpp"
 #include "garita/daemon/exchange/BatchExchange.hpp"
@@ -220,7 +220,7 @@ int run_batch_list(const BatchCommandOptions& options, std::ostream& out, std::o
     }
     static_cast<void>(std::snprintf(
         line, sizeof line, "%-36s  %-6s  %-8s  %-20s  %7llu  %-34s  %s", r.batch_id.c_str(),
-        r.direction.c_str(), r.period.c_str(), utc_seconds_text(r.recorded_at_us).c_str(),
+        r.direction.c_str(), r.period.c_str(), utc_text(r.recorded_at_us).c_str(),
         static_cast<unsigned long long>(r.record_count), detail.c_str(), r.operator_name.c_str()));
     out << rtrim(line) << "\n";
     if (r.file_sha256) {

@@ -7,24 +7,12 @@
 #include <ostream>
 
 #include "garita/common/HostClock.hpp"
+#include "garita/common/UtcText.hpp"
 #include "garita/common/store/CrossingStore.hpp"
 #include "garita/daemon/DecodeCommand.hpp"
 
 namespace garita::daemon {
 namespace {
-
-std::string utc_text(std::int64_t us) {
-  const auto secs = static_cast<std::time_t>(us / 1'000'000);
-  std::tm tm{};
-  ::gmtime_r(&secs, &tm);
-  char buf[40];
-  const std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  std::string s(buf, n);
-  char frac[16];
-  const int m = std::snprintf(frac, sizeof frac, ".%03dZ", static_cast<int>((us / 1000) % 1000));
-  if (m > 0) s.append(frac, static_cast<std::size_t>(m));
-  return s;
-}
 
 bool parse_uint(std::string_view s, long long& v) {
   const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
@@ -132,8 +120,8 @@ int run_crossings(const CrossingsOptions& options, std::ostream& out, std::ostre
       o["lane_id"] = c.lane_id;
       o["sequence"] = c.sequence;
       o["port_code"] = c.port_code;
-      o["first_seen_utc"] = utc_text(c.first_seen_utc_us);
-      o["last_seen_utc"] = utc_text(c.last_seen_utc_us);
+      o["first_seen_utc"] = utc_text(c.first_seen_utc_us, UtcDigits::millis);
+      o["last_seen_utc"] = utc_text(c.last_seen_utc_us, UtcDigits::millis);
       o["epc_hex"] = c.epc_hex;
       o["epc_uri"] = c.epc_uri;
       o["tid_hex"] = c.tid_hex;
@@ -149,8 +137,8 @@ int run_crossings(const CrossingsOptions& options, std::ostream& out, std::ostre
     } else {
       char line[256];
       const int n = std::snprintf(line, sizeof line, "%-25s %-5s %-7llu %-15s %5u %-13s %s\n",
-                                  utc_text(c.first_seen_utc_us).c_str(), c.lane_id.c_str(),
-                                  static_cast<unsigned long long>(c.sequence),
+                                  utc_text(c.first_seen_utc_us, UtcDigits::millis).c_str(),
+                                  c.lane_id.c_str(), static_cast<unsigned long long>(c.sequence),
                                   std::string(to_string(c.document)).c_str(), c.read_count,
                                   std::string(to_string(c.direction)).c_str(), c.epc_hex.c_str());
       if (n > 0) out.write(line, std::min<std::streamsize>(n, sizeof line - 1));

@@ -5,6 +5,7 @@
 
 #include "SecurityFiles.hpp"
 #include "garita/common/HostClock.hpp"
+#include "garita/common/UtcText.hpp"
 #include "garita/common/store/RetentionPurge.hpp"
 #include "garita/daemon/CrossingsCommand.hpp"
 #include "garita/daemon/DecodeCommand.hpp"
@@ -16,7 +17,7 @@ namespace {
 constexpr int kExitRuntime = 1;
 
 std::string time_or_dash(const std::optional<std::int64_t>& us) {
-  return us ? utc_seconds_text(*us) : std::string("-");
+  return us ? utc_text(*us) : std::string("-");
 }
 
 std::string rtrim(std::string s) {
@@ -119,7 +120,7 @@ int run_purge(const PurgeCommandOptions& options, std::ostream& out, std::ostrea
   const bool audited = !audit.append(row, host_now().utc_us);
   (void)audit.close(host_now().utc_us);
 
-  out << (options.dry_run ? "dry run at " : "purge at ") << utc_seconds_text(now)
+  out << (options.dry_run ? "dry run at " : "purge at ") << utc_text(now)
       << (options.dry_run ? " (nothing changed)" : "") << "\n";
   print_report(report, out);
   if (!options.dry_run && store_classes && !ec) {

@@ -5,11 +5,11 @@
 
 #include <cmath>
 #include <cstdlib>
-#include <ctime>
 #include <ostream>
 
 #include "SecurityFiles.hpp"
 #include "garita/common/HostClock.hpp"
+#include "garita/common/UtcText.hpp"
 #include "garita/daemon/DecodeCommand.hpp"
 #include "garita/daemon/security/SecurityErrc.hpp"
 
@@ -76,15 +76,6 @@ std::string local_actor() {
 }
 
 namespace {
-
-std::string utc_text(std::int64_t us) {
-  const auto secs = static_cast<std::time_t>(us / 1'000'000);
-  std::tm tm{};
-  ::gmtime_r(&secs, &tm);
-  char buf[40];
-  const std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return {buf, n};
-}
 
 // The user commands: config, users database, audit log, all open.
 struct Session {

@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "garita/common/UtcText.hpp"
 #include "garita/daemon/batch/BatchErrc.hpp"
 
 namespace garita::exchange {
@@ -56,20 +57,6 @@ void bind_u64(sqlite3_stmt* s, int i, std::uint64_t v) noexcept {
 // Seconds, rounding toward the past (crossing times are µs).
 std::int64_t floor_seconds(std::int64_t us) noexcept {
   return us >= 0 ? us / kMicros : -((-us + kMicros - 1) / kMicros);
-}
-
-std::string format_utc(std::int64_t utc_us) {
-  const std::int64_t seconds = floor_seconds(utc_us);
-  const auto day = std::chrono::floor<std::chrono::days>(
-      std::chrono::sys_seconds{std::chrono::seconds{seconds}});
-  const std::chrono::year_month_day ymd{day};
-  const std::int64_t sod = seconds - day.time_since_epoch().count() * 86400;
-  char buf[40];
-  static_cast<void>(std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ",
-                                  static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                                  static_cast<unsigned>(ymd.day()), static_cast<int>(sod / 3600),
-                                  static_cast<int>(sod / 60 % 60), static_cast<int>(sod % 60)));
-  return buf;
 }
 
 std::string upper_hex(std::string_view hex) {
@@ -519,7 +506,7 @@ std::error_code ExchangeStore::import_return(const batch::ReturnBatch& batch,
     const int rc = sqlite3_step(s.get());
     if (rc == SQLITE_ROW) {
       const std::string direction(column_text(s.get(), 0));
-      const std::string when = format_utc(sqlite3_column_int64(s.get(), 1));
+      const std::string when = utc_text(sqlite3_column_int64(s.get(), 1));
       const std::string who(column_text(s.get(), 2));
       if (direction == "return") {
         return abort(Errc::already_imported, "batch " + batch.manifest.batch_id +

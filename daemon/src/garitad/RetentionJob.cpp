@@ -7,6 +7,7 @@
 
 #include "garita/common/HostClock.hpp"
 #include "garita/common/Log.hpp"
+#include "garita/common/UtcText.hpp"
 #include "garita/daemon/security/SigningKey.hpp"
 
 namespace garita::daemon {
@@ -18,19 +19,10 @@ constexpr std::int64_t kUsPerDay = 86'400'000'000;
 boost::json::value opt_time(const std::optional<std::int64_t>& us) {
   if (!us) return nullptr;
   // Not `return {...}`: a braced list would build a JSON array.
-  return boost::json::string(utc_seconds_text(*us));
+  return boost::json::string(utc_text(*us));
 }
 
 }  // namespace
-
-std::string utc_seconds_text(std::int64_t us) {
-  const auto secs = static_cast<std::time_t>(us / 1'000'000 - (us % 1'000'000 < 0 ? 1 : 0));
-  std::tm tm{};
-  ::gmtime_r(&secs, &tm);
-  char buf[40];
-  const std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return {buf, n};
-}
 
 std::error_code open_retention_audit(const config::SiteConfig& site, security::AuditLog& log,
                                      std::string& error) {
@@ -79,7 +71,7 @@ std::error_code purge_audit_class(const config::SiteConfig& site, security::Audi
 boost::json::object retention_audit_terms(const store::PurgeReport& report) {
   boost::json::object terms;
   terms["dry_run"] = report.dry_run;
-  terms["now"] = utc_seconds_text(report.now_utc_us);
+  terms["now"] = utc_text(report.now_utc_us);
   boost::json::object classes;
   for (const auto& c : report.classes) {
     boost::json::object o;

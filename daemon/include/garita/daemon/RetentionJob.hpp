@@ -47,9 +47,6 @@ boost::json::object retention_audit_terms(const store::PurgeReport& report);
 // remnants of 12 EPCs" (a dry run says "would purge").
 std::string retention_summary(const store::PurgeReport& report);
 
-// "2026-11-23T05:00:00Z" (seconds) for reports and audit terms.
-std::string utc_seconds_text(std::int64_t utc_us);
-
 class RetentionJob {
  public:
   RetentionJob(config::SiteConfig site, store::GroupCommitter& committer);

@@ -49,7 +49,4 @@ std::string search_terms_text(const RequestTarget& target);
 boost::json::object crossing_to_json(const Crossing& crossing, bool card_numbers);
 boost::json::object crossing_to_json(const store::StoredCrossing& row, bool card_numbers);
 
-// "2026-11-23T14:30:00.123Z"
-std::string utc_iso(std::int64_t utc_us);
-
 }  // namespace garita::daemon::api
