@@ -3,15 +3,14 @@
 // so a bad file is refused at start with a message naming the line.
 #include "LaneControllerConfig.hpp"
 
-#include <sys/stat.h>
-
 #include <toml++/toml.h>
 
 #include <algorithm>
 #include <cmath>
 #include <set>
 
-#include "garita/common/TextFile.hpp"
+#include "garita/common/config/ConfigFile.hpp"
+#include "garita/common/config/SharedSettings.hpp"
 #include "garita/common/config/TomlTableReader.hpp"
 #include "garita/hal/ReaderUri.hpp"
 
@@ -19,33 +18,8 @@ namespace garita::firmware {
 namespace {
 
 using config::in_quotes;
+using config::is_plain_id;
 using config::TomlTableReader;
-
-// Same rules as garitad's lane ids: they end up in crossing ids, logs, URLs
-// and the certificate's CN.
-bool is_plain_id(std::string_view id) {
-  if (id.empty() || id.size() > 16) return false;
-  return std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-           c == '_';
-  });
-}
-
-bool is_port_code(std::string_view code) {
-  if (code.size() < 2 || code.size() > 8) return false;
-  return std::all_of(code.begin(), code.end(),
-                     [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); });
-}
-
-bool is_known_time_zone(std::string_view name) {
-  const std::filesystem::path db = "/usr/share/zoneinfo";
-  std::error_code ec;
-  if (!std::filesystem::is_directory(db, ec)) return true;  // a lane board without tzdata
-  if (name.empty() || name.find("..") != std::string_view::npos || name.front() == '/') {
-    return false;
-  }
-  return std::filesystem::is_regular_file(db / name, ec);
-}
 
 std::chrono::milliseconds seconds(double s) {
   return std::chrono::milliseconds(static_cast<std::int64_t>(std::llround(s * 1000.0)));
@@ -133,19 +107,9 @@ class LaneParser {
   }
 
  private:
-  std::error_code required_table(std::string_view key, const toml::table*& t,
-                                 std::string_view what) {
-    if (auto ec = root_.optional_table(key, t)) return ec;
-    if (t == nullptr) {
-      return root_.fail(Errc::config_missing_key, key,
-                        "missing [" + std::string(key) + "] table (" + std::string(what) + ")");
-    }
-    return {};
-  }
-
   std::error_code parse_lane() {
     const toml::table* t = nullptr;
-    if (auto ec = required_table("lane", t, "id, port_code and time_zone")) return ec;
+    if (auto ec = root_.required_table("lane", t, "id, port_code and time_zone")) return ec;
     TomlTableReader r(*t, "lane", errors_);
     if (auto ec = r.only_keys({"id", "port_code", "time_zone", "antenna"})) return ec;
     if (auto ec = r.required_string("id", out_.lane_id,
@@ -157,23 +121,7 @@ class LaneParser {
       return r.fail(Errc::config_bad_value, "id",
                     in_quotes(out_.lane_id) + " must be 1 to 16 letters, digits, '-' or '_'");
     }
-    if (auto ec = r.required_string("port_code", out_.port_code,
-                                    "the port of entry's code, e.g. port_code = \"SYS\"")) {
-      return ec;
-    }
-    if (!is_port_code(out_.port_code)) {
-      return r.fail(Errc::config_bad_value, "port_code",
-                    in_quotes(out_.port_code) + " must be 2 to 8 upper-case letters or digits");
-    }
-    if (auto ec = r.required_string("time_zone", out_.time_zone,
-                                    "the port's IANA time zone, e.g. \"America/Tijuana\"")) {
-      return ec;
-    }
-    if (!is_known_time_zone(out_.time_zone)) {
-      return r.fail(Errc::config_bad_value, "time_zone",
-                    in_quotes(out_.time_zone) +
-                        " is not a time zone in /usr/share/zoneinfo (e.g. \"America/Tijuana\")");
-    }
+    if (auto ec = config::read_port(r, out_.port_code, out_.time_zone)) return ec;
     const toml::array* antennas = nullptr;
     if (auto ec = r.optional_table_array("antenna", antennas)) return ec;
     if (antennas == nullptr) return {};
@@ -193,18 +141,7 @@ class LaneParser {
         return ar.fail(Errc::config_bad_value, "antenna",
                        "antenna " + std::to_string(a.antenna) + " is listed twice");
       }
-      std::string role = "both";
-      if (auto ec = ar.optional_string("role", role)) return ec;
-      if (role == "entry") {
-        a.role = lane::AntennaRole::entry;
-      } else if (role == "exit") {
-        a.role = lane::AntennaRole::exit;
-      } else if (role == "both") {
-        a.role = lane::AntennaRole::both;
-      } else {
-        return ar.fail(Errc::config_bad_value, "role",
-                       "unknown role " + in_quotes(role) + " (expected entry, exit or both)");
-      }
+      if (auto ec = config::read_antenna_role(ar, a.role)) return ec;
       out_.antennas.push_back(a);
     }
     return {};
@@ -212,7 +149,7 @@ class LaneParser {
 
   std::error_code parse_reader() {
     const toml::table* t = nullptr;
-    if (auto ec = required_table("reader", t, "uri of the lane's reader")) return ec;
+    if (auto ec = root_.required_table("reader", t, "uri of the lane's reader")) return ec;
     TomlTableReader r(*t, "reader", errors_);
     if (auto ec = r.only_keys(
             {"uri", "tls_ca", "tls_cert", "tls_key", "read_tid", "reset_to_factory_defaults"})) {
@@ -229,27 +166,14 @@ class LaneParser {
     if (hal::parse_reader_uri(rs.uri, uri, why)) {
       return r.fail(Errc::config_bad_value, "uri", why);
     }
-    for (auto [key, field] :
-         {std::pair{"tls_ca", &rs.tls.ca_file}, std::pair{"tls_cert", &rs.tls.cert_file},
-          std::pair{"tls_key", &rs.tls.key_file}}) {
-      std::string value;
-      if (auto ec = r.optional_string(key, value)) return ec;
-      if (!value.empty()) *field = resolve(value).string();
-    }
-    if (!rs.tls.empty() && uri.scheme != hal::ReaderScheme::llrps) {
-      return r.fail(Errc::config_bad_value, "uri",
-                    "tls_ca/tls_cert/tls_key are only used with llrps:// readers");
-    }
-    if (uri.scheme == hal::ReaderScheme::llrps && rs.tls.ca_file.empty()) {
-      return r.fail(Errc::config_missing_key, "tls_ca",
-                    "an llrps:// reader needs tls_ca: the CA file that signed its certificate");
-    }
-    if (rs.tls.cert_file.empty() != rs.tls.key_file.empty()) {
-      return r.fail(Errc::config_bad_value, rs.tls.cert_file.empty() ? "tls_cert" : "tls_key",
-                    "give both tls_cert and tls_key, or neither");
+    if (auto ec = config::read_reader_tls(
+            r, uri.scheme == hal::ReaderScheme::llrps,
+            [this](const std::string& path) { return resolve(path); }, rs.tls.ca_file,
+            rs.tls.cert_file, rs.tls.key_file, "give both tls_cert and tls_key, or neither")) {
+      return ec;
     }
     if (!rs.tls.key_file.empty()) {
-      if (!private_key_file_ok(rs.tls.key_file, why)) {
+      if (!config::private_key_file_ok(rs.tls.key_file, why)) {
         return r.fail(Errc::config_bad_value, "tls_key", why);
       }
     }
@@ -267,16 +191,8 @@ class LaneParser {
       return ec;
     }
     PipelineSection& p = out_.pipeline;
-    // Ranges are garitad's (SiteConfig.cpp parse_debounce).
-    if (auto ec = r.optional_number("gap_s", 0.1, 60, p.gap_s)) return ec;
-    std::int64_t v = p.min_reads;
-    if (auto ec = r.optional_int("min_reads", 1, 1000, v)) return ec;
-    p.min_reads = static_cast<std::uint32_t>(v);
-    if (auto ec = r.optional_number("min_rssi_dbm", -128, 0, p.min_rssi_dbm)) return ec;
-    if (auto ec = r.optional_number("rearm_s", 0, 3600, p.rearm_s)) return ec;
-    v = p.max_open_sessions;
-    if (auto ec = r.optional_int("max_open_sessions", 16, 1000000, v)) return ec;
-    p.max_open_sessions = static_cast<std::uint32_t>(v);
+    // Keys and ranges are garitad's [lane_defaults].
+    if (auto ec = config::read_debounce(r, p)) return ec;
     std::string file;
     if (auto ec = r.optional_string("issuers_file", file)) return ec;
     if (!file.empty()) {
@@ -292,7 +208,8 @@ class LaneParser {
 
   std::error_code parse_uplink() {
     const toml::table* t = nullptr;
-    if (auto ec = required_table("uplink", t, "url and TLS files of garitad's lane listener")) {
+    if (auto ec =
+            root_.required_table("uplink", t, "url and TLS files of garitad's lane listener")) {
       return ec;
     }
     TomlTableReader r(*t, "uplink", errors_);
@@ -322,7 +239,7 @@ class LaneParser {
       if (auto ec = r.required_string(f.key, value, f.hint)) return ec;
       *f.field = resolve(value);
     }
-    if (!private_key_file_ok(u.key_file, why)) {
+    if (!config::private_key_file_ok(u.key_file, why)) {
       return r.fail(Errc::config_bad_value, "key_file", why);
     }
     std::int64_t batch = u.batch_size;
@@ -351,7 +268,9 @@ class LaneParser {
 
   std::error_code parse_journal() {
     const toml::table* t = nullptr;
-    if (auto ec = required_table("journal", t, "path of the local crossing journal")) return ec;
+    if (auto ec = root_.required_table("journal", t, "path of the local crossing journal")) {
+      return ec;
+    }
     TomlTableReader r(*t, "journal", errors_);
     if (auto ec = r.only_keys({"path", "max_size_mib"})) return ec;
     std::string path;
@@ -459,45 +378,16 @@ std::int64_t seconds_to_us(double s) { return static_cast<std::int64_t>(std::llr
 
 }  // namespace
 
-bool private_key_file_ok(const std::filesystem::path& file, std::string& why) {
-  struct stat st {};
-  if (::stat(file.c_str(), &st) != 0) {
-    why = "private key " + in_quotes(file.string()) + " cannot be read (missing, or no permission)";
-    return false;
-  }
-  if (!S_ISREG(st.st_mode)) {
-    why = "private key " + in_quotes(file.string()) + " is not a regular file";
-    return false;
-  }
-  if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
-    const auto bits = static_cast<unsigned>(st.st_mode & 07777);
-    std::string mode = "0";
-    for (int shift = 6; shift >= 0; shift -= 3) {
-      mode += static_cast<char>('0' + ((bits >> static_cast<unsigned>(shift)) & 7u));
-    }
-    why = "private key " + in_quotes(file.string()) + " has mode " + mode +
-          ": group and others must have no access (chmod 600)";
-    return false;
-  }
-  return true;
-}
-
 std::error_code parse_lane_controller_config(std::string_view text,
                                              const std::filesystem::path& source,
                                              LaneControllerConfig& out, std::string& error) {
-  error.clear();
   LaneControllerConfig parsed;
   parsed.source = source;
-  config::ErrorSink errors(source.string(), error);
-  try {
-    const toml::table root = toml::parse(text, source.string());
-    LaneParser parser(root, source, errors, parsed);
-    if (auto ec = parser.parse()) return ec;
-  } catch (const toml::parse_error& e) {
-    return errors.fail(Errc::config_syntax, e.source().begin.line, "",
-                       "not valid TOML: " + std::string(e.description()));
-  } catch (const std::exception& e) {
-    return errors.fail(Errc::config_syntax, 0, "", std::string("could not be read: ") + e.what());
+  if (auto ec = config::parse_toml_config(text, source, error,
+                                          [&](const toml::table& root, config::ErrorSink& errors) {
+                                            return LaneParser(root, source, errors, parsed).parse();
+                                          })) {
+    return ec;
   }
   out = std::move(parsed);
   return {};
@@ -505,11 +395,8 @@ std::error_code parse_lane_controller_config(std::string_view text,
 
 std::error_code load_lane_controller_config(const std::filesystem::path& path,
                                             LaneControllerConfig& out, std::string& error) {
-  constexpr std::size_t kMaxConfigBytes = 1u << 20;
   std::string text;
-  if (auto ec = read_text_file(path, "the configuration file", kMaxConfigBytes, text, error)) {
-    return ec;
-  }
+  if (auto ec = config::read_config_file(path, text, error)) return ec;
   return parse_lane_controller_config(text, path, out, error);
 }
 

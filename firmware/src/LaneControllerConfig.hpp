@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "garita/common/IssuerTable.hpp"
+#include "garita/common/config/SiteConfig.hpp"
 #include "garita/common/lane/LaneConfig.hpp"
 #include "garita/hal/DriverOptions.hpp"
 
@@ -29,14 +30,9 @@ struct ReaderSection {
   bool reset_to_factory_defaults = true;
 };
 
-// The lane pipeline's per-lane rules; defaults are garitad's (SiteConfig's
-// DebounceSettings), so a lane behaves the same behind either program.
-struct PipelineSection {
-  double gap_s = 2.0;
-  std::uint32_t min_reads = 2;
-  double min_rssi_dbm = -70.0;
-  double rearm_s = 60.0;
-  std::uint32_t max_open_sessions = 4096;
+// The lane pipeline's per-lane rules: garitad's DebounceSettings (same keys,
+// ranges and defaults), so a lane behaves the same behind either program.
+struct PipelineSection : config::DebounceSettings {
   std::filesystem::path issuers_file;  // optional: document types (IssuerTable)
 };
 
@@ -98,10 +94,6 @@ std::error_code load_lane_controller_config(const std::filesystem::path& path,
 std::error_code parse_lane_controller_config(std::string_view text,
                                              const std::filesystem::path& source,
                                              LaneControllerConfig& out, std::string& error);
-
-// Refuses a private key file that group or others may read (or that is not a
-// regular file). Sets `why` to a one-line reason.
-bool private_key_file_ok(const std::filesystem::path& file, std::string& why);
 
 // The lane pipeline configuration for this lane (reader id 0).
 lane::PipelineConfig make_pipeline_config(const LaneControllerConfig& config,

@@ -15,16 +15,13 @@
 #include "LaneController.hpp"
 #include "LaneControllerConfig.hpp"
 #include "garita/common/Log.hpp"
+#include "garita/common/ProgramMain.hpp"
 #include "uplink/UplinkTls.hpp"
-
-#ifndef GARITA_VERSION
-#define GARITA_VERSION "unknown"
-#endif
 
 namespace {
 
-constexpr int kExitRuntime = 1;
-constexpr int kExitConfig = 2;
+using garita::program::kExitConfig;
+using garita::program::kExitRuntime;
 constexpr std::string_view kLog = "garita-lane";
 
 // Everything that can be checked without the network: the file, the reader
@@ -56,18 +53,12 @@ int run(int argc, char** argv) {
   app.add_option("--ready-file", ready_file,
                  "Create this file once running (removed on stop); for supervisors and tests");
   app.add_flag("--debug", debug, "Log debug lines too (may include card numbers: bench use only)");
-  try {
-    app.parse(argc, argv);
-    if (config_path.empty() && check_path.empty()) {
-      throw CLI::RequiredError("--config or --check-config");
-    }
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    std::cerr << "garita-lane: " << e.what() << " (try --help)\n";
-    return kExitConfig;
+  if (auto status = garita::program::parse_command_line(app, argc, argv, kLog, [&] {
+        if (config_path.empty() && check_path.empty()) {
+          throw CLI::RequiredError("--config or --check-config");
+        }
+      })) {
+    return *status;
   }
   if (debug) garita::log::set_threshold(garita::log::Severity::debug);
 
@@ -97,11 +88,7 @@ int run(int argc, char** argv) {
     return kExitRuntime;
   }
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
-  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
-    if (ec) return;
-    garita::log::info(kLog, std::string("received ") + (signal == SIGTERM ? "SIGTERM" : "SIGINT"));
-    controller.stop([&io] { io.stop(); });
-  });
+  garita::program::stop_on_signal(signals, kLog, [&] { controller.stop([&io] { io.stop(); }); });
   io.run();
   return 0;
 }
@@ -109,12 +96,5 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  try {
-    return run(argc, argv);
-  } catch (const std::exception& e) {
-    garita::log::error(kLog, std::string("fatal: ") + e.what());
-  } catch (...) {
-    garita::log::error(kLog, "fatal: unknown exception");
-  }
-  return kExitRuntime;
+  return garita::program::run_main(kLog, [&] { return run(argc, argv); });
 }

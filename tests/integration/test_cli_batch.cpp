@@ -20,6 +20,7 @@
 #include <sstream>
 
 #include "../unit/store/StoreTestSupport.hpp"
+#include "AuditRows.hpp"
 #include "BatchTestPki.hpp"
 #include "ProcessRunner.hpp"
 #include "garita/common/Hex.hpp"
@@ -207,16 +208,7 @@ struct Site {
   }
 
   std::vector<garita::security::AuditRecord> audit_rows(const std::string& action) const {
-    garita::security::AuditLog log;
-    garita::security::AuditLogOptions o;
-    o.read_only = true;
-    o.create = false;
-    REQUIRE_FALSE(log.open(dir / "audit.db", o));
-    garita::security::AuditQuery q;
-    q.action = action;
-    std::vector<garita::security::AuditRecord> rows;
-    REQUIRE_FALSE(log.query(garita::security::Role::auditor, q, rows));
-    return rows;
+    return garita::test::audit_rows(dir / "audit.db", action);
   }
 
   // The export file opened with the stock openssl command, as the partner

@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "../unit/store/StoreTestSupport.hpp"
+#include "AuditRows.hpp"
 #include "ProcessRunner.hpp"
 #include "SelfSignedKey.hpp"
 #include "garita/common/Hex.hpp"
@@ -104,16 +105,7 @@ struct Site {
   }
 
   std::vector<garita::security::AuditRecord> audit_rows(const std::string& action) const {
-    garita::security::AuditLog log;
-    garita::security::AuditLogOptions o;
-    o.read_only = true;
-    o.create = false;
-    REQUIRE_FALSE(log.open(dir.path / "audit.db", o));
-    garita::security::AuditQuery q;
-    q.action = action;
-    std::vector<garita::security::AuditRecord> rows;
-    REQUIRE_FALSE(log.query(garita::security::Role::auditor, q, rows));
-    return rows;
+    return garita::test::audit_rows(dir.path / "audit.db", action);
   }
 };
 

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "MinimalSiteConfig.hpp"
 #include "garita/common/Errc.hpp"
 #include "garita/common/config/SiteConfig.hpp"
 
@@ -15,26 +16,9 @@ using garita::config::SiteConfig;
 
 namespace {
 
-const std::filesystem::path kSource = "/etc/garita/garitad.toml";
+const std::filesystem::path& kSource = garita::test::kSiteConfigSource;
 
-constexpr const char* kMinimal = R"(
-[site]
-port_code = "SYS"
-time_zone = "UTC"
-
-[database]
-path = "crossings.db"
-
-[[reader]]
-id = "r1"
-uri = "llrp://127.0.0.1:5084"
-
-[[lane]]
-id = "P01"
-[[lane.antenna]]
-reader = "r1"
-antenna = 1
-)";
+const std::string kMinimal = garita::test::minimal_site_config();
 
 std::string error_of(const std::string& text, Errc expected) {
   SiteConfig c;

@@ -12,31 +12,12 @@
 #include <set>
 #include <tuple>
 
-#include "garita/common/TextFile.hpp"
+#include "garita/common/config/ConfigFile.hpp"
+#include "garita/common/config/SharedSettings.hpp"
 #include "garita/common/config/TomlTableReader.hpp"
 
 namespace garita::config {
 namespace {
-
-// Lane and reader ids end up in crossing ids, logs and URLs: keep them short
-// and plain.
-bool is_plain_id(std::string_view id) {
-  if (id.empty() || id.size() > 16) return false;
-  for (char c : id) {
-    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                    c == '-' || c == '_';
-    if (!ok) return false;
-  }
-  return true;
-}
-
-bool is_port_code(std::string_view code) {
-  if (code.size() < 2 || code.size() > 8) return false;
-  for (char c : code) {
-    if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) return false;
-  }
-  return true;
-}
 
 // Batch manifests' sender_id (docs/batch-format.md §3.1): [A-Za-z0-9._-]{1,64}.
 bool is_sender_id(std::string_view id) {
@@ -47,18 +28,6 @@ bool is_sender_id(std::string_view id) {
     if (!ok) return false;
   }
   return true;
-}
-
-// IANA zone names are checked against the system's tz database when it is
-// installed (Debian's tzdata); the daemon needs it to print local times.
-bool is_known_time_zone(std::string_view name) {
-  const std::filesystem::path db = "/usr/share/zoneinfo";
-  std::error_code ec;
-  if (!std::filesystem::is_directory(db, ec)) return true;  // cannot check here
-  if (name.empty() || name.find("..") != std::string_view::npos || name.front() == '/') {
-    return false;
-  }
-  return std::filesystem::is_regular_file(db / name, ec);
 }
 
 class SiteParser {
@@ -89,39 +58,16 @@ class SiteParser {
  private:
   std::error_code parse_site() {
     const toml::table* site = nullptr;
-    if (auto ec = root_.optional_table("site", site)) return ec;
-    if (site == nullptr) {
-      return root_.fail(Errc::config_missing_key, "site",
-                        "missing [site] table (port_code and time_zone)");
-    }
+    if (auto ec = root_.required_table("site", site, "port_code and time_zone")) return ec;
     TomlTableReader r(*site, "site", errors_);
     if (auto ec = r.only_keys({"port_code", "time_zone"})) return ec;
-    if (auto ec = r.required_string("port_code", out_.port_code,
-                                    "the port of entry's code, e.g. port_code = \"SYS\"")) {
-      return ec;
-    }
-    if (!is_port_code(out_.port_code)) {
-      return r.fail(Errc::config_bad_value, "port_code",
-                    in_quotes(out_.port_code) + " must be 2 to 8 upper-case letters or digits");
-    }
-    if (auto ec = r.required_string("time_zone", out_.time_zone,
-                                    "the port's IANA time zone, e.g. \"America/Tijuana\"")) {
-      return ec;
-    }
-    if (!is_known_time_zone(out_.time_zone)) {
-      return r.fail(Errc::config_bad_value, "time_zone",
-                    in_quotes(out_.time_zone) + " is not a time zone in /usr/share/zoneinfo " +
-                        "(e.g. \"America/Tijuana\")");
-    }
-    return {};
+    return read_port(r, out_.port_code, out_.time_zone);
   }
 
   std::error_code parse_database() {
     const toml::table* db = nullptr;
-    if (auto ec = root_.optional_table("database", db)) return ec;
-    if (db == nullptr) {
-      return root_.fail(Errc::config_missing_key, "database",
-                        "missing [database] table (path of the crossings database)");
+    if (auto ec = root_.required_table("database", db, "path of the crossings database")) {
+      return ec;
     }
     TomlTableReader r(*db, "database", errors_);
     if (auto ec =
@@ -196,43 +142,15 @@ class SiteParser {
         return ec;
       }
       reader.uri_line = line_of(*t.get("uri"));
-      for (auto [key, field] :
-           {std::pair{"tls_ca", &reader.tls_ca}, std::pair{"tls_cert", &reader.tls_cert},
-            std::pair{"tls_key", &reader.tls_key}}) {
-        std::string value;
-        if (auto ec = r.optional_string(key, value)) return ec;
-        if (!value.empty()) *field = resolve(value).string();
-      }
-      const bool any_tls =
-          !reader.tls_ca.empty() || !reader.tls_cert.empty() || !reader.tls_key.empty();
-      if (any_tls && reader.uri.rfind("llrps://", 0) != 0) {
-        return r.fail(Errc::config_bad_value, "uri",
-                      "tls_ca/tls_cert/tls_key are only used with llrps:// readers");
-      }
-      if (reader.uri.rfind("llrps://", 0) == 0 && reader.tls_ca.empty()) {
-        return r.fail(Errc::config_missing_key, "tls_ca",
-                      "an llrps:// reader needs tls_ca: the CA file that signed its certificate");
-      }
-      if (reader.tls_cert.empty() != reader.tls_key.empty()) {
-        return r.fail(Errc::config_bad_value, reader.tls_cert.empty() ? "tls_cert" : "tls_key",
-                      "give both tls_cert and tls_key (the client certificate and its key), or "
-                      "neither");
+      if (auto ec = read_reader_tls(
+              r, reader.uri.rfind("llrps://", 0) == 0,
+              [this](const std::string& path) { return resolve(path); }, reader.tls_ca,
+              reader.tls_cert, reader.tls_key,
+              "give both tls_cert and tls_key (the client certificate and its key), or neither")) {
+        return ec;
       }
       out_.readers.push_back(std::move(reader));
     }
-    return {};
-  }
-
-  std::error_code parse_debounce(TomlTableReader& r, DebounceSettings& d) {
-    if (auto ec = r.optional_number("gap_s", 0.1, 60, d.gap_s)) return ec;
-    std::int64_t min_reads = d.min_reads;
-    if (auto ec = r.optional_int("min_reads", 1, 1000, min_reads)) return ec;
-    d.min_reads = static_cast<std::uint32_t>(min_reads);
-    if (auto ec = r.optional_number("min_rssi_dbm", -128, 0, d.min_rssi_dbm)) return ec;
-    if (auto ec = r.optional_number("rearm_s", 0, 3600, d.rearm_s)) return ec;
-    std::int64_t max_open = d.max_open_sessions;
-    if (auto ec = r.optional_int("max_open_sessions", 16, 1000000, max_open)) return ec;
-    d.max_open_sessions = static_cast<std::uint32_t>(max_open);
     return {};
   }
 
@@ -245,7 +163,7 @@ class SiteParser {
             r.only_keys({"gap_s", "min_reads", "min_rssi_dbm", "rearm_s", "max_open_sessions"})) {
       return ec;
     }
-    return parse_debounce(r, defaults_);
+    return read_debounce(r, defaults_);
   }
 
   std::error_code parse_lanes() {
@@ -289,7 +207,7 @@ class SiteParser {
         out_.lanes.push_back(std::move(lane));
         continue;
       }
-      if (auto ec = parse_debounce(r, lane.debounce)) return ec;
+      if (auto ec = read_debounce(r, lane.debounce)) return ec;
       const toml::array* antennas = nullptr;
       if (auto ec = r.optional_table_array("antenna", antennas)) return ec;
       if (antennas == nullptr || antennas->empty()) {
@@ -324,18 +242,7 @@ class SiteParser {
                          "antenna " + std::to_string(la.antenna) + " of reader " +
                              in_quotes(la.reader) + " is already given to a lane");
         }
-        std::string role = "both";
-        if (auto ec = ar.optional_string("role", role)) return ec;
-        if (role == "entry") {
-          la.role = AntennaRole::entry;
-        } else if (role == "exit") {
-          la.role = AntennaRole::exit;
-        } else if (role == "both") {
-          la.role = AntennaRole::both;
-        } else {
-          return ar.fail(Errc::config_bad_value, "role",
-                         "unknown role " + in_quotes(role) + " (expected entry, exit or both)");
-        }
+        if (auto ec = read_antenna_role(ar, la.role)) return ec;
         lane.antennas.push_back(std::move(la));
       }
       out_.lanes.push_back(std::move(lane));
@@ -640,20 +547,13 @@ std::string_view to_string(AntennaRole role) noexcept {
 
 std::error_code parse_site_config(std::string_view text, const std::filesystem::path& source,
                                   SiteConfig& out, std::string& error) {
-  error.clear();
   SiteConfig parsed;
   parsed.source = source;
-  ErrorSink errors(source.string(), error);
-  try {
-    const toml::table root = toml::parse(text, source.string());
-    SiteParser parser(root, source, errors, parsed);
-    if (auto ec = parser.parse()) return ec;
-  } catch (const toml::parse_error& e) {
-    return errors.fail(Errc::config_syntax, e.source().begin.line, "",
-                       "not valid TOML: " + std::string(e.description()));
-  } catch (const std::exception& e) {
-    // toml++ reports syntax through parse_result; anything else is memory.
-    return errors.fail(Errc::config_syntax, 0, "", std::string("could not be read: ") + e.what());
+  if (auto ec =
+          parse_toml_config(text, source, error, [&](const toml::table& root, ErrorSink& errors) {
+            return SiteParser(root, source, errors, parsed).parse();
+          })) {
+    return ec;
   }
   out = std::move(parsed);
   return {};
@@ -661,12 +561,8 @@ std::error_code parse_site_config(std::string_view text, const std::filesystem::
 
 std::error_code load_site_config(const std::filesystem::path& path, SiteConfig& out,
                                  std::string& error) {
-  // A garitad config is a few kilobytes.
-  constexpr std::size_t kMaxConfigBytes = 1u << 20;
   std::string text;
-  if (auto ec = read_text_file(path, "the configuration file", kMaxConfigBytes, text, error)) {
-    return ec;
-  }
+  if (auto ec = read_config_file(path, text, error)) return ec;
   return parse_site_config(text, path, out, error);
 }
 

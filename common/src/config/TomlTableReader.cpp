@@ -230,6 +230,16 @@ std::error_code TomlTableReader::optional_table(std::string_view key, const toml
   return {};
 }
 
+std::error_code TomlTableReader::required_table(std::string_view key, const toml::table*& out,
+                                                std::string_view what) {
+  if (auto ec = optional_table(key, out)) return ec;
+  if (out == nullptr) {
+    return fail(Errc::config_missing_key, key,
+                "missing [" + std::string(key) + "] table (" + std::string(what) + ")");
+  }
+  return {};
+}
+
 std::error_code TomlTableReader::optional_table_array(std::string_view key,
                                                       const toml::array*& out) {
   out = nullptr;

@@ -5,23 +5,19 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
-#include <iostream>
 #include <memory>
 
 #include "garita/common/Log.hpp"
+#include "garita/common/ProgramMain.hpp"
 #include "garita/daemon/Daemon.hpp"
 #include "garita/daemon/SiteCheck.hpp"
 #include "garita/daemon/api/ApiRuntime.hpp"
 #include "garita/daemon/exchange/BatchExchange.hpp"
 
-#ifndef GARITA_VERSION
-#define GARITA_VERSION "unknown"
-#endif
-
 namespace {
 
-constexpr int kExitRuntime = 1;
-constexpr int kExitConfig = 2;
+using garita::program::kExitConfig;
+using garita::program::kExitRuntime;
 
 int run(int argc, char** argv) {
   CLI::App app{"garitad: the garita workstation daemon (readers -> lanes -> crossings database)"};
@@ -32,15 +28,8 @@ int run(int argc, char** argv) {
   app.add_flag("--debug", debug, "Log debug lines too (may include card numbers: bench use only)");
   bool quiet_commits = false;
   app.add_flag("--no-commit-log", quiet_commits, "Do not log a line for each committed crossing");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    std::cerr << "garitad: " << e.what() << " (try --help)\n";
-    return kExitConfig;
+  if (auto status = garita::program::parse_command_line(app, argc, argv, "garitad")) {
+    return *status;
   }
   if (debug) garita::log::set_threshold(garita::log::Severity::debug);
 
@@ -89,10 +78,7 @@ int run(int argc, char** argv) {
   }
 
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
-  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
-    if (ec) return;
-    garita::log::info("garitad",
-                      std::string("received ") + (signal == SIGTERM ? "SIGTERM" : "SIGINT"));
+  garita::program::stop_on_signal(signals, "garitad", [&] {
     if (api) api->stop();  // no request is half-answered while the store closes
     daemon.stop([&signals] {
       boost::system::error_code ignored;
@@ -106,12 +92,5 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  try {
-    return run(argc, argv);
-  } catch (const std::exception& e) {
-    garita::log::error("garitad", std::string("fatal: ") + e.what());
-  } catch (...) {
-    garita::log::error("garitad", "fatal: unknown exception");
-  }
-  return kExitRuntime;
+  return garita::program::run_main("garitad", [&] { return run(argc, argv); });
 }

@@ -6,6 +6,7 @@
 #include <ctime>
 #include <string>
 
+#include "MinimalSiteConfig.hpp"
 #include "garita/common/Errc.hpp"
 #include "garita/common/config/SiteConfig.hpp"
 #include "garita/common/store/RetentionSchedule.hpp"
@@ -20,34 +21,18 @@ namespace {
 constexpr std::int64_t kDay = 86'400'000'000;
 constexpr std::int64_t kNow = 1'800'000'000'000'000;  // 2027-01-15
 
-constexpr const char* kMinimal = R"(
-[site]
-port_code = "SYS"
-time_zone = "UTC"
-
-[database]
-path = "crossings.db"
-raw_reads_retention_hours = 6
+const std::string kMinimal =
+    garita::test::minimal_site_config("crossings.db", R"(raw_reads_retention_hours = 6
 
 [security]
 audit_retention_days = 400
-
-[[reader]]
-id = "r1"
-uri = "llrp://127.0.0.1:5084"
-
-[[lane]]
-id = "P01"
-[[lane.antenna]]
-reader = "r1"
-antenna = 1
-)";
+)");
 
 std::string parse_error(const std::string& retention) {
   SiteConfig c;
   std::string error;
-  const auto ec =
-      parse_site_config(std::string(kMinimal) + retention, "/etc/garita/garitad.toml", c, error);
+  const auto ec = parse_site_config(std::string(kMinimal) + retention,
+                                    garita::test::kSiteConfigSource, c, error);
   CHECK(ec);
   return error;
 }
@@ -159,7 +144,7 @@ TEST_CASE("retention: the daily run is the next local HH:MM") {
 TEST_CASE("retention: [retention] defaults and the classes set elsewhere") {
   SiteConfig c;
   std::string error;
-  REQUIRE_FALSE(parse_site_config(kMinimal, "/etc/garita/garitad.toml", c, error));
+  REQUIRE_FALSE(parse_site_config(kMinimal, garita::test::kSiteConfigSource, c, error));
   CHECK(c.retention.crossings.max_age_days == 30);
   CHECK(c.retention.crossings.max_unexported_days == 30);
   CHECK(c.retention.entry_records_years == 35);
@@ -178,7 +163,7 @@ conflicts_max_age_days = 7
 entry_records_years = 35
 officer_records_days = 1000
 )",
-                                  "/etc/garita/garitad.toml", c, error));
+                                  garita::test::kSiteConfigSource, c, error));
   CHECK(c.retention.daily_at_minutes == 135);
   CHECK(c.retention.batch_rows == 200);
   CHECK(c.retention.crossings.max_age_days == 14);

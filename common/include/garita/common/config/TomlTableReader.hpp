@@ -72,6 +72,10 @@ class TomlTableReader {
   // holds something else.
   std::error_code optional_table(std::string_view key, const toml::table*& out);
   std::error_code optional_table_array(std::string_view key, const toml::array*& out);
+  // A sub-table that must be there: when absent, fails with "missing [KEY]
+  // table (WHAT)", `what` saying what the table holds.
+  std::error_code required_table(std::string_view key, const toml::table*& out,
+                                 std::string_view what);
 
   // Reports a problem with `key`'s value (or the table itself when key is empty).
   std::error_code fail(Errc code, std::string_view key, std::string_view what);
