@@ -49,8 +49,7 @@ bool parse_fault_time(std::string_view text, std::int64_t& out_us) {
   return true;
 }
 
-std::error_code parse_fault_argument(std::string_view text,
-                                     std::span<const std::string_view> kind_names,
+std::error_code parse_fault_argument(std::string_view text, std::span<const FaultKindSyntax> kinds,
                                      std::string_view example, FaultArgument& out,
                                      std::string& error) {
   const std::size_t at = text.find('@');
@@ -61,17 +60,17 @@ std::error_code parse_fault_argument(std::string_view text,
   FaultArgument fault;
   const std::string_view kind = text.substr(0, at);
   bool known = false;
-  for (std::size_t i = 0; i < kind_names.size() && !known; ++i) {
-    if (kind_names[i] == kind) {
+  for (std::size_t i = 0; i < kinds.size() && !known; ++i) {
+    if (kinds[i].name == kind) {
       fault.kind = i;
       known = true;
     }
   }
   if (!known) {
     std::string what = "unknown kind '" + std::string(kind) + "' (";
-    for (std::size_t i = 0; i < kind_names.size(); ++i) {
+    for (std::size_t i = 0; i < kinds.size(); ++i) {
       if (i != 0) what += ", ";
-      what += kind_names[i];
+      what += kinds[i].name;
     }
     what += ')';
     return fault_argument_error(text, what, error);
@@ -114,8 +113,23 @@ std::error_code parse_fault_argument(std::string_view text,
                                     "' (a positive number of seconds, optionally with ms, s or m)",
                                 error);
   }
+  const FaultKindSyntax& syntax = kinds[fault.kind];
+  if (syntax.duration == FaultDuration::required && fault.duration_us == 0) {
+    return fault_argument_error(
+        text, std::string(syntax.name) + " needs a duration" + std::string(syntax.required_hint),
+        error);
+  }
+  if (syntax.duration == FaultDuration::none && fault.duration_us != 0) {
+    return fault_argument_error(
+        text, std::string(syntax.name) + " is instantaneous and takes no +DURATION", error);
+  }
   out = fault;
   return {};
+}
+
+std::string_view fault_kind_name(std::span<const FaultKindSyntax> kinds,
+                                 std::size_t index) noexcept {
+  return index < kinds.size() ? kinds[index].name : "unknown";
 }
 
 std::string format_fault_argument(std::string_view kind_name, std::int64_t at_us,

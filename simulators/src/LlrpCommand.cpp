@@ -42,21 +42,8 @@ CLI::App* add_llrp_command(CLI::App& app, LlrpCommandArgs& args) {
                   "Port of lane 1's reader; lane L uses PORT + L - 1; 0 = ephemeral")
       ->capture_default_str();
   cmd->add_option("--lanes", o.lanes, "Number of lanes, one reader each")->capture_default_str();
-  args.rate_option = cmd->add_option("--rate", args.rate,
-                                     "Travellers per minute per lane (default: the model's, 3)");
-  cmd->add_option("--seed", o.seed, "Traffic model seed (same seed, same reads)")
-      ->capture_default_str();
-  args.duration_option = cmd->add_option(
-      "--duration", args.duration_s,
-      "Simulated seconds of arrivals; exits when the last traveller has left (default: "
-      "run until SIGINT/SIGTERM)");
-  cmd->add_option("--speed", o.speed, "Simulated time runs this many times faster than real time")
-      ->capture_default_str();
-  cmd->add_option("--preset", args.preset, "Traffic: default (realistic faults) or clean (none)")
-      ->check(CLI::IsMember({"default", "clean"}))
-      ->capture_default_str();
-  cmd->add_option("--truth", args.truth_file, "Write the ground truth CSV here");
-  cmd->add_option("--sent-log", args.sent_log_file, "Write the sent log CSV here (see below)");
+  add_traffic_options(*cmd, args, o);
+  add_output_file_options(*cmd, args);
   cmd->add_option(
          "--vendor", args.vendor,
          "generic (plain LLRP, PEN 32473) or impinj (Speedway R420, Impinj extensions, FastID)")
@@ -67,37 +54,21 @@ CLI::App* add_llrp_command(CLI::App& app, LlrpCommandArgs& args) {
                   "without a wall clock")
       ->check(CLI::IsMember({"utc", "uptime"}))
       ->capture_default_str();
-  cmd->add_option("--fault", args.faults,
-                  "Inject a fault, KIND@TIME[+DURATION][:lane=N] (repeatable; see below)");
+  add_fault_option(*cmd, args);
   cmd->add_option("--ready-file", args.ready_file,
                   "Write 'LANE PORT' lines here once every reader listens");
-  cmd->add_flag("--quiet", o.quiet,
-                "No per-event lines on stderr (the exit summary is still printed)");
+  add_quiet_flag(*cmd, o);
   cmd->footer(std::string(kLlrpFooter) + std::string(llrp::fault_syntax_help()));
   return cmd;
 }
 
 int run_llrp_command(LlrpCommandArgs& args, std::ostream& out, std::ostream& err) {
   auto& o = args.options;
-  o.faults.clear();
-  for (const std::string& text : args.faults) {
-    llrp::FaultSpec fault;
-    std::string error;
-    if (llrp::parse_fault_spec(text, fault, error)) {
-      err << "garita-sim llrp: " << error << '\n';
-      return llrp::kExitBadInput;
-    }
-    o.faults.push_back(fault);
-  }
-  if (args.duration_option != nullptr && args.duration_option->count() > 0)
-    o.duration_s = args.duration_s;
-  if (args.rate_option != nullptr && args.rate_option->count() > 0) o.travelers_per_min = args.rate;
-  o.preset = args.preset == "clean" ? llrp::TrafficPreset::clean : llrp::TrafficPreset::realistic;
+  if (!parse_fault_args(args.faults, &llrp::parse_fault_spec, "garita-sim llrp", o.faults, err))
+    return kExitBadInput;
+  apply_reader_args(args, o);
   o.vendor = args.vendor == "impinj" ? llrp::ReaderVendor::impinj : llrp::ReaderVendor::generic;
   o.clock = args.clock == "uptime" ? llrp::ReaderClock::uptime : llrp::ReaderClock::utc;
-  o.truth_file = args.truth_file;
-  o.sent_log_file = args.sent_log_file;
-  o.ready_file = args.ready_file;
   return llrp::run_llrp_simulator(o, out, err);
 }
 

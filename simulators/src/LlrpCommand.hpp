@@ -4,27 +4,18 @@
 // and runs it.
 #include <ostream>
 #include <string>
-#include <vector>
 
 #include <CLI/CLI.hpp>
 
+#include "ReaderCommandArgs.hpp"
 #include "garita/sim/llrp/LlrpSimulator.hpp"
 
 namespace garita::sim::cli {
 
-struct LlrpCommandArgs {
+struct LlrpCommandArgs : ReaderCommandArgs {
   llrp::LlrpSimulatorOptions options;
-  double duration_s = 0;  // used only when --duration was given
-  double rate = 0;        // used only when --rate was given
-  CLI::Option* duration_option = nullptr;
-  CLI::Option* rate_option = nullptr;
-  std::string preset = "default";
   std::string vendor = "generic";
   std::string clock = "utc";
-  std::vector<std::string> faults;
-  std::string truth_file;
-  std::string sent_log_file;
-  std::string ready_file;
 };
 
 // Adds the `llrp` subcommand to `app`; its values land in `args`.

@@ -38,19 +38,7 @@ CLI::App* add_serial_command(CLI::App& app, SerialCommandArgs& args) {
   cmd->add_option("--lane", o.only_lane,
                   "Run only lane N's module (the model still has --lanes lanes); 0 = all")
       ->capture_default_str();
-  args.rate_option = cmd->add_option("--rate", args.rate,
-                                     "Travellers per minute per lane (default: the model's, 3)");
-  cmd->add_option("--seed", o.seed, "Traffic model seed (same seed, same reads)")
-      ->capture_default_str();
-  args.duration_option = cmd->add_option(
-      "--duration", args.duration_s,
-      "Simulated seconds of arrivals; exits when the last traveller has left (default: "
-      "run until SIGINT/SIGTERM)");
-  cmd->add_option("--speed", o.speed, "Simulated time runs this many times faster than real time")
-      ->capture_default_str();
-  cmd->add_option("--preset", args.preset, "Traffic: default (realistic faults) or clean (none)")
-      ->check(CLI::IsMember({"default", "clean"}))
-      ->capture_default_str();
+  add_traffic_options(*cmd, args, o);
   cmd->add_option("--model", args.model, "Module: m6e or m7e")
       ->check(CLI::IsMember({"m6e", "m7e"}))
       ->capture_default_str();
@@ -61,39 +49,23 @@ CLI::App* add_serial_command(CLI::App& app, SerialCommandArgs& args) {
       ->capture_default_str();
   cmd->add_option("--link", o.link,
                   "Keep a symlink to the module's current pty here ({lane} = lane number)");
-  cmd->add_option("--truth", args.truth_file, "Write the ground truth CSV here");
-  cmd->add_option("--sent-log", args.sent_log_file, "Write the sent log CSV here (see below)");
-  cmd->add_option("--fault", args.faults,
-                  "Inject a fault, KIND@TIME[+DURATION][:lane=N] (repeatable; see below)");
+  add_output_file_options(*cmd, args);
+  add_fault_option(*cmd, args);
   cmd->add_option("--ready-file", args.ready_file,
                   "Write 'LANE DEVICE [LINK]' lines here once every module is up");
-  cmd->add_flag("--quiet", o.quiet,
-                "No per-event lines on stderr (the exit summary is still printed)");
+  add_quiet_flag(*cmd, o);
   cmd->footer(std::string(kSerialFooter) + std::string(serial::serial_fault_syntax_help()));
   return cmd;
 }
 
 int run_serial_command(SerialCommandArgs& args, std::ostream& out, std::ostream& err) {
   auto& o = args.options;
-  o.faults.clear();
-  for (const std::string& text : args.faults) {
-    serial::SerialFault fault;
-    std::string error;
-    if (serial::parse_serial_fault(text, fault, error)) {
-      err << "garita-sim serial: " << error << '\n';
-      return serial::kExitBadInput;
-    }
-    o.faults.push_back(fault);
-  }
-  if (args.duration_option != nullptr && args.duration_option->count() > 0)
-    o.duration_s = args.duration_s;
-  if (args.rate_option != nullptr && args.rate_option->count() > 0) o.travelers_per_min = args.rate;
-  o.clean_preset = args.preset == "clean";
+  if (!parse_fault_args(args.faults, &serial::parse_serial_fault, "garita-sim serial", o.faults,
+                        err))
+    return kExitBadInput;
+  apply_reader_args(args, o);
   o.model = args.model == "m7e" ? serial::ModuleModel::m7e : serial::ModuleModel::m6e;
   o.tid_readable = args.tid == "yes";
-  o.truth_file = args.truth_file;
-  o.sent_log_file = args.sent_log_file;
-  o.ready_file = args.ready_file;
   return serial::run_serial_simulator(o, out, err);
 }
 

@@ -9,46 +9,24 @@ namespace garita::sim::llrp {
 namespace {
 
 // Indexed by FaultKind; the syntax itself is garita::sim::FaultArgument's.
-constexpr std::string_view kKindNames[] = {"drop", "stall", "garble", "nokeepalive", "reboot"};
-static_assert(std::size(kKindNames) == static_cast<std::size_t>(FaultKind::reboot) + 1);
+constexpr FaultKindSyntax kKinds[] = {
+    {"drop", FaultDuration::none, {}},
+    {"stall", FaultDuration::required, ", e.g. stall@40s+5s"},
+    {"garble", FaultDuration::none, {}},
+    // 0: until the connection ends.
+    {"nokeepalive", FaultDuration::optional, {}},
+    {"reboot", FaultDuration::required, ", e.g. reboot@40s+5s"},
+};
+static_assert(std::size(kKinds) == static_cast<std::size_t>(FaultKind::reboot) + 1);
 
 }  // namespace
 
 std::string_view to_string(FaultKind kind) noexcept {
-  const auto index = static_cast<std::size_t>(kind);
-  return index < std::size(kKindNames) ? kKindNames[index] : "unknown";
+  return fault_kind_name(kKinds, static_cast<std::size_t>(kind));
 }
 
 std::error_code parse_fault_spec(std::string_view text, FaultSpec& out, std::string& error) {
-  FaultArgument parsed;
-  if (const std::error_code ec =
-          parse_fault_argument(text, kKindNames, "stall@40s+5s", parsed, error)) {
-    return ec;
-  }
-  FaultSpec spec;
-  spec.kind = static_cast<FaultKind>(parsed.kind);
-  spec.at_us = parsed.at_us;
-  spec.duration_us = parsed.duration_us;
-  spec.lane = parsed.lane;
-  const std::string name(to_string(spec.kind));
-  switch (spec.kind) {
-    case FaultKind::stall:
-    case FaultKind::reboot:
-      if (spec.duration_us == 0) {
-        return fault_argument_error(text, name + " needs a duration, e.g. " + name + "@40s+5s",
-                                    error);
-      }
-      break;
-    case FaultKind::drop:
-    case FaultKind::garble:
-      if (spec.duration_us != 0) {
-        return fault_argument_error(text, name + " is instantaneous and takes no +DURATION", error);
-      }
-      break;
-    case FaultKind::no_keepalive: break;
-  }
-  out = spec;
-  return {};
+  return parse_fault(text, kKinds, "stall@40s+5s", out, error);
 }
 
 std::string to_string(const FaultSpec& fault) {

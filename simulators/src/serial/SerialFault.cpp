@@ -10,51 +10,27 @@ namespace {
 
 // Indexed by SerialFaultKind; the syntax itself is garita::sim::FaultArgument's,
 // shared with the llrp simulator's FaultSpec.
-constexpr std::string_view kKindNames[] = {"junk",   "badcrc", "truncate",
-                                           "hangup", "reboot", "nocrc"};
-static_assert(std::size(kKindNames) == static_cast<std::size_t>(SerialFaultKind::no_crc) + 1);
+constexpr FaultKindSyntax kKinds[] = {
+    {"junk", FaultDuration::none, {}},
+    {"badcrc", FaultDuration::none, {}},
+    {"truncate", FaultDuration::none, {}},
+    {"hangup", FaultDuration::required,
+     " (how long the module stays unplugged), e.g. hangup@40s+2s"},
+    // 0: kDefaultRebootUs.
+    {"reboot", FaultDuration::optional, {}},
+    // 0: until the next boot.
+    {"nocrc", FaultDuration::optional, {}},
+};
+static_assert(std::size(kKinds) == static_cast<std::size_t>(SerialFaultKind::no_crc) + 1);
 
 }  // namespace
 
 std::string_view to_string(SerialFaultKind kind) noexcept {
-  const auto index = static_cast<std::size_t>(kind);
-  return index < std::size(kKindNames) ? kKindNames[index] : "unknown";
+  return fault_kind_name(kKinds, static_cast<std::size_t>(kind));
 }
 
 std::error_code parse_serial_fault(std::string_view text, SerialFault& out, std::string& error) {
-  FaultArgument parsed;
-  if (const std::error_code ec =
-          parse_fault_argument(text, kKindNames, "hangup@40s+2s", parsed, error)) {
-    return ec;
-  }
-  SerialFault spec;
-  spec.kind = static_cast<SerialFaultKind>(parsed.kind);
-  spec.at_us = parsed.at_us;
-  spec.duration_us = parsed.duration_us;
-  spec.lane = parsed.lane;
-  switch (spec.kind) {
-    case SerialFaultKind::hangup:
-      if (spec.duration_us == 0) {
-        return fault_argument_error(text,
-                                    "hangup needs a duration (how long the module stays "
-                                    "unplugged), e.g. hangup@40s+2s",
-                                    error);
-      }
-      break;
-    case SerialFaultKind::junk:
-    case SerialFaultKind::bad_crc:
-    case SerialFaultKind::truncate:
-      if (spec.duration_us != 0) {
-        return fault_argument_error(
-            text, std::string(to_string(spec.kind)) + " is instantaneous and takes no +DURATION",
-            error);
-      }
-      break;
-    case SerialFaultKind::reboot:
-    case SerialFaultKind::no_crc: break;
-  }
-  out = spec;
-  return {};
+  return parse_fault(text, kKinds, "hangup@40s+2s", out, error);
 }
 
 std::string to_string(const SerialFault& fault) {

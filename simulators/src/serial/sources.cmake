@@ -5,5 +5,4 @@ set(GARITA_SIM_SERIAL_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/PseudoTerminal.cpp
   ${CMAKE_CURRENT_LIST_DIR}/SerialFault.cpp
   ${CMAKE_CURRENT_LIST_DIR}/SerialModule.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/SerialSentLog.cpp
   ${CMAKE_CURRENT_LIST_DIR}/SerialSimulator.cpp)

@@ -20,6 +20,22 @@
 
 namespace garita::sim {
 
+// Whether a kind takes +DURATION.
+enum class FaultDuration : std::uint8_t {
+  none,      // instantaneous: "+DURATION" is refused
+  optional,  // 0 (not given) has a meaning of its own
+  required,  // refused without it
+};
+
+// One fault kind: its name in KIND and its duration rule. For a required
+// duration, `required_hint` follows "KIND needs a duration" in the error
+// (e.g. ", e.g. stall@40s+5s").
+struct FaultKindSyntax {
+  std::string_view name;
+  FaultDuration duration = FaultDuration::optional;
+  std::string_view required_hint;
+};
+
 struct FaultArgument {
   std::size_t kind = 0;          // index into the kind names it was parsed with
   std::int64_t at_us = 0;        // simulated time since the simulator started
@@ -27,14 +43,35 @@ struct FaultArgument {
   LaneId lane = 0;               // 0: every lane
 };
 
-// Parses one --fault argument whose KIND is one of `kind_names`. On failure
-// returns Errc::config_bad_value, leaves `out` alone and sets `error` to
-// "fault 'TEXT': what is wrong"; `example` (e.g. "stall@40s+5s") is shown
-// when the '@' is missing.
-std::error_code parse_fault_argument(std::string_view text,
-                                     std::span<const std::string_view> kind_names,
+// Parses one --fault argument whose KIND is one of `kinds` and checks the
+// kind's duration rule. On failure returns Errc::config_bad_value, leaves
+// `out` alone and sets `error` to "fault 'TEXT': what is wrong"; `example`
+// (e.g. "stall@40s+5s") is shown when the '@' is missing.
+std::error_code parse_fault_argument(std::string_view text, std::span<const FaultKindSyntax> kinds,
                                      std::string_view example, FaultArgument& out,
                                      std::string& error);
+
+// parse_fault_argument() into a simulator's fault struct `Fault`, whose
+// `kind` enum is indexed like `kinds` and which has at_us, duration_us and
+// lane (llrp::FaultSpec, serial::SerialFault).
+template <typename Fault>
+std::error_code parse_fault(std::string_view text, std::span<const FaultKindSyntax> kinds,
+                            std::string_view example, Fault& out, std::string& error) {
+  FaultArgument parsed;
+  if (const std::error_code ec = parse_fault_argument(text, kinds, example, parsed, error))
+    return ec;
+  Fault fault;
+  fault.kind = static_cast<decltype(fault.kind)>(parsed.kind);
+  fault.at_us = parsed.at_us;
+  fault.duration_us = parsed.duration_us;
+  fault.lane = parsed.lane;
+  out = fault;
+  return {};
+}
+
+// The name of kind `index` in `kinds`, "unknown" if out of range.
+std::string_view fault_kind_name(std::span<const FaultKindSyntax> kinds,
+                                 std::size_t index) noexcept;
 
 // Sets `error` to "fault 'TEXT': WHAT" and returns Errc::config_bad_value:
 // for the callers' own per-kind checks, worded like the parser's errors.

@@ -40,7 +40,16 @@ enum class TagOutcome : std::uint8_t {
   lost,      // inventoried, then lost inside the reader (reboot, report buffer full)
 };
 
-std::string_view to_string(TagOutcome outcome) noexcept;
+// Inline so that the shared sent log writer (garita_sim_reader) needs no
+// part of the LLRP simulator's library.
+inline std::string_view to_string(TagOutcome outcome) noexcept {
+  switch (outcome) {
+    case TagOutcome::sent: return "sent";
+    case TagOutcome::not_read: return "not_read";
+    case TagOutcome::lost: return "lost";
+  }
+  return "unknown";
+}
 
 // Why a read was not read or was lost (the sent log's `detail` column).
 namespace detail {

@@ -46,9 +46,16 @@
 #include "garita/hal/mercury/Responses.hpp"
 #include "garita/sim/Random.hpp"
 #include "garita/sim/TagObservation.hpp"
-#include "garita/sim/serial/SerialSentLog.hpp"
+#include "garita/sim/llrp/TagLog.hpp"
 
 namespace garita::sim::serial {
+
+// A module reports what became of each read with the LLRP reader's rows, so
+// both simulators write the same sent log (garita/sim/SentLogWriter.hpp).
+using llrp::ReportedTag;
+using llrp::TagLog;
+using llrp::TagLogRow;
+using llrp::TagOutcome;
 
 enum class ModuleModel : std::uint8_t { m6e, m7e };
 std::string_view to_string(ModuleModel model) noexcept;

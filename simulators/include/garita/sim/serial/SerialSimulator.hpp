@@ -13,46 +13,34 @@
 //
 // Exit: on SIGINT/SIGTERM, or once --duration seconds of arrivals are over
 // and the last traveller has left. The truth and sent logs are flushed.
-#include <cstdint>
 #include <filesystem>
-#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
 
+#include "garita/sim/ReaderSimulation.hpp"
 #include "garita/sim/serial/SerialFault.hpp"
 #include "garita/sim/serial/SerialModule.hpp"
 
 namespace garita::sim::serial {
 
-struct SerialSimulatorOptions {
-  unsigned lanes = 1;      // lanes in the model
+// The shared options (ReaderSimulationOptions: lanes, traffic, time, files)
+// and the serial modules' own.
+struct SerialSimulatorOptions : ReaderSimulationOptions {
   unsigned only_lane = 0;  // 0: one module per lane; N: only lane N's
-  std::optional<double> travelers_per_min;
-  std::uint64_t seed = 1;
-  std::optional<double> duration_s;
-  double speed = 1.0;
-  bool clean_preset = false;  // TrafficConfig::clean() instead of defaults()
   ModuleModel model = ModuleModel::m6e;
   bool tid_readable = true;
   // Symlink path; with several modules it must contain "{lane}".
   std::string link;
-  std::filesystem::path truth_file;
-  std::filesystem::path sent_log_file;
-  std::filesystem::path ready_file;
   std::vector<SerialFault> faults;
-  bool quiet = false;
 };
-
-inline constexpr int kExitOk = 0;
-inline constexpr int kExitRuntimeError = 1;
-inline constexpr int kExitBadInput = 2;
 
 bool check_options(const SerialSimulatorOptions& options, std::string& error);
 
 // The link path of lane `lane` ("{lane}" replaced), empty without --link.
 std::filesystem::path link_for_lane(const std::string& pattern, unsigned lane);
 
+// Exit statuses: garita::sim::kExit*.
 int run_serial_simulator(const SerialSimulatorOptions& options, std::ostream& out,
                          std::ostream& log);
 
