@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "ScratchFiles.hpp"
 #include "garita/common/Errc.hpp"
 #include "garita/sim/GroundTruth.hpp"
 #include "garita/sim/TrafficModel.hpp"
@@ -16,25 +17,6 @@
 using namespace garita::sim;
 
 namespace {
-
-// A scratch file removed at scope exit.
-struct TempFile {
-  std::filesystem::path path;
-  explicit TempFile(const std::string& name)
-      : path(std::filesystem::temp_directory_path() /
-             ("garita-test-sim-" + std::to_string(::getpid()) + "-" + name)) {}
-  ~TempFile() {
-    std::error_code ec;
-    std::filesystem::remove(path, ec);
-  }
-};
-
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 // A run with every kind of record: shielded (empty optionals), extra tags,
 // counter-flow, lingerers, step-backs, groups.
@@ -123,7 +105,7 @@ TEST_CASE("a row has the documented columns") {
 }
 
 TEST_CASE("the ground-truth CSV is written and parsed back unchanged") {
-  TempFile streamed("streamed.csv"), batch("batch.csv");
+  garita::test::ScratchFile streamed("sim-streamed.csv"), batch("sim-batch.csv");
   GroundTruthCsvWriter writer;
   REQUIRE_FALSE(writer.open(streamed.path));
   const auto truth = varied_truth(&writer);
@@ -131,7 +113,7 @@ TEST_CASE("the ground-truth CSV is written and parsed back unchanged") {
   REQUIRE(truth.size() > 100);
 
   REQUIRE_FALSE(write_ground_truth_csv(batch.path, truth));
-  CHECK(slurp(batch.path) == slurp(streamed.path));
+  CHECK(garita::test::read_whole_file(batch.path) == garita::test::read_whole_file(streamed.path));
 
   std::vector<GroundTruthRecord> back;
   std::string error;

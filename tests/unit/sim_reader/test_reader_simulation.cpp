@@ -11,6 +11,7 @@
 #include <map>
 #include <sstream>
 
+#include "ScratchFiles.hpp"
 #include "garita/sim/ReaderSimulation.hpp"
 
 using namespace garita::sim;
@@ -109,24 +110,7 @@ class FakeSimulation final : public ReaderSimulation<FakeLane, FakeFault> {
   const FakeOptions& options_;
 };
 
-struct TempDir {
-  std::filesystem::path path = std::filesystem::temp_directory_path() /
-                               ("garita-test-sim-reader-" + std::to_string(::getpid()));
-  TempDir() { std::filesystem::create_directories(path); }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-};
-
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-FakeOptions quick_run(const TempDir& dir) {
+FakeOptions quick_run(const garita::test::ScratchFolder& dir) {
   FakeOptions o;
   o.lanes = 3;
   o.skip = {2};
@@ -202,7 +186,7 @@ TEST_CASE("reader simulation: the traffic model's configuration") {
 }
 
 TEST_CASE("reader simulation: a run hands reads to their lanes and stops after --duration") {
-  TempDir dir;
+  garita::test::ScratchFolder dir("sim-reader");
   FakeOptions o = quick_run(dir);
   o.faults = {{5'000'000, 3, 2}, {0, 0, 1}, {86'400'000'000, 0, 3}};
   std::ostringstream out;
@@ -239,13 +223,13 @@ TEST_CASE("reader simulation: a run hands reads to their lanes and stops after -
   CHECK(summary1 < summary3);
   CHECK(text.find("incomplete") == std::string::npos);
 
-  CHECK(slurp(o.sent_log_file) == "# test\n" + std::string(kSentLogHeader));
-  const std::string truth = slurp(o.truth_file);
+  CHECK(garita::test::read_whole_file(o.sent_log_file) == "# test\n" + std::string(kSentLogHeader));
+  const std::string truth = garita::test::read_whole_file(o.truth_file);
   CHECK(truth.find("\n1,") != std::string::npos);  // at least one traveller's record
 }
 
 TEST_CASE("reader simulation: failures give their status and say why") {
-  TempDir dir;
+  garita::test::ScratchFolder dir("sim-reader");
   std::ostringstream out;
   std::ostringstream log;
 

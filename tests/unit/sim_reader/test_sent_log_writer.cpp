@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "ScratchFiles.hpp"
 #include "garita/common/Errc.hpp"
 #include "garita/sim/SentLogWriter.hpp"
 
@@ -14,24 +15,6 @@ using garita::sim::llrp::TagLogRow;
 using garita::sim::llrp::TagOutcome;
 
 namespace {
-
-struct TempFile {
-  std::filesystem::path path;
-  explicit TempFile(const std::string& name)
-      : path(std::filesystem::temp_directory_path() /
-             ("garita-test-sim-reader-" + std::to_string(::getpid()) + "-" + name)) {}
-  ~TempFile() {
-    std::error_code ec;
-    std::filesystem::remove(path, ec);
-  }
-};
-
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 TagLogRow sample_row(TagOutcome outcome) {
   TagLogRow row;
@@ -72,20 +55,21 @@ TEST_CASE("sent log: rows carry connection and message id only when sent") {
 }
 
 TEST_CASE("sent log: the preamble, the header, then the rows") {
-  TempFile file("sent.csv");
+  garita::test::ScratchFile file("sim-reader-sent.csv");
   SentLogWriter writer;
   CHECK_FALSE(writer.is_open());
   writer.record(sample_row(TagOutcome::sent));  // not open: ignored
   REQUIRE_FALSE(writer.open(file.path, "# a preamble\n# second line\n"));
   CHECK(writer.is_open());
   // open() writes the preamble at once, so a test can see the file.
-  CHECK(slurp(file.path) == "# a preamble\n# second line\n" + std::string(kSentLogHeader));
+  CHECK(garita::test::read_whole_file(file.path) ==
+        "# a preamble\n# second line\n" + std::string(kSentLogHeader));
   writer.record(sample_row(TagOutcome::sent));
   REQUIRE_FALSE(writer.flush());
   writer.record(sample_row(TagOutcome::lost));
   REQUIRE_FALSE(writer.close());
   CHECK_FALSE(writer.is_open());
-  CHECK(slurp(file.path) ==
+  CHECK(garita::test::read_whole_file(file.path) ==
         "# a preamble\n# second line\n" + std::string(kSentLogHeader) +
             "1700000000123456,3,1,E20A,10,20,4,-61,7,FF,sent,,2,77\n"
             "1700000000123456,3,1,E20A,10,20,4,-61,7,FF,lost,simulator_exit,,\n");

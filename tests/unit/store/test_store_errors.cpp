@@ -8,6 +8,7 @@
 #include <iterator>
 #include <string>
 
+#include "ScratchFiles.hpp"
 #include "StoreTestSupport.hpp"
 #include "garita/common/store/CrossingStore.hpp"
 
@@ -19,11 +20,6 @@ using garita::store::test::RawDb;
 using garita::store::test::TempDir;
 
 namespace {
-
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 bool mentions(const CrossingStore& s, const std::string& text) {
   return s.last_error().find(text) != std::string::npos;
@@ -54,7 +50,7 @@ TEST_CASE("store errors: a file that is not a database is refused and left as it
   CHECK(ec == Errc::not_a_database);
   CHECK_FALSE(store.is_open());
   CHECK(mentions(store, file.string()));
-  CHECK(slurp(file) == content);
+  CHECK(garita::test::read_whole_file(file) == content);
   CHECK_FALSE(std::filesystem::exists(dir / "notes.db-wal"));
 }
 
